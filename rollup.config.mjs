@@ -1,0 +1,27 @@
+// The CDN file: one self-contained, minified ES module (Lit inlined, no bare imports) that
+// registers <spotnana-embed> when loaded with <script type="module" src="...">.
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import { minifyHTMLLiterals } from 'minify-literals';
+import esbuild from 'rollup-plugin-esbuild';
+
+/** Minifies the html`` and css`` templates of our own sources (Lit's are already minified). */
+const minifyTemplates = () => ({
+  name: 'minify-templates',
+  async transform(code, id) {
+    if (!id.includes('/src/')) return null;
+    return (await minifyHTMLLiterals(code, { fileName: id })) ?? null;
+  },
+});
+
+export default {
+  input: 'src/index.ts',
+  plugins: [
+    // Lit's production build (no dev-mode warnings), resolved for browsers.
+    nodeResolve({ exportConditions: ['browser', 'production'] }),
+    esbuild({ target: 'es2022', tsconfig: 'tsconfig.build.json' }),
+    minifyTemplates(),
+    terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+  ],
+  output: { file: 'dist/spotnana-embed.min.js', format: 'es', sourcemap: true },
+};

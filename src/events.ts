@@ -1,0 +1,67 @@
+// The element's public events: names, `detail` types and the global event map, so that
+// `el.addEventListener('spotnana-error', (e) => e.detail.code)` type-checks.
+// Every event is a CustomEvent that bubbles and is composed (crosses shadow roots).
+
+/** Where a `spotnana-error` came from. */
+export type SpotnanaErrorSource = 'config' | 'token-endpoint' | 'token-provider' | 'spotnana';
+
+/** Codes of `source: 'config'`: the element's configuration is invalid and no iframe is loaded. */
+export type ConfigErrorCode =
+  | 'invalid-env'
+  | 'invalid-embed-url'
+  | 'invalid-path'
+  | 'missing-token-endpoint'
+  | 'invalid-token-endpoint'
+  | 'invalid-option';
+
+/** Codes of `source: 'token-endpoint'` and `source: 'token-provider'`. */
+export type TokenErrorCode = 'http-error' | 'invalid-response' | 'network-error' | 'timeout' | 'provider-error';
+
+export interface SpotnanaErrorDetail {
+  source: SpotnanaErrorSource;
+  /**
+   * A config or token code above; for `source: 'spotnana'` the iframe's own `errorCode`
+   * (e.g. `INVALID_TOKEN`), `request-loop` or `no-request`.
+   */
+  code: ConfigErrorCode | TokenErrorCode | 'request-loop' | 'no-request' | (string & {});
+  /** Human-readable; never holds a token. */
+  message: string;
+  /** The token endpoint's HTTP status, for `http-error`. */
+  status?: number;
+}
+
+export interface SpotnanaLoadDetail {
+  /** The URL the iframe was given (its later in-frame navigations are not readable cross-origin). */
+  url: string;
+}
+
+export interface SpotnanaTokenSentDetail {
+  /** `true` when the tokens came from the eager prefetch. */
+  prefetched: boolean;
+}
+
+export interface SpotnanaMessageDetail {
+  /** Whatever the embed app posted (already a structured clone). */
+  data: unknown;
+}
+
+export type SpotnanaLoadEvent = CustomEvent<SpotnanaLoadDetail>;
+export type SpotnanaTokenRequestEvent = CustomEvent<Record<string, never>>;
+export type SpotnanaTokenSentEvent = CustomEvent<SpotnanaTokenSentDetail>;
+export type SpotnanaErrorEvent = CustomEvent<SpotnanaErrorDetail>;
+export type SpotnanaMessageEvent = CustomEvent<SpotnanaMessageDetail>;
+
+export interface SpotnanaEmbedEventMap {
+  'spotnana-load': SpotnanaLoadEvent;
+  'spotnana-token-request': SpotnanaTokenRequestEvent;
+  'spotnana-token-sent': SpotnanaTokenSentEvent;
+  'spotnana-error': SpotnanaErrorEvent;
+  'spotnana-message': SpotnanaMessageEvent;
+}
+
+declare global {
+  // The events bubble and compose, so any element or the document may listen.
+  interface HTMLElementEventMap extends SpotnanaEmbedEventMap {}
+  interface DocumentEventMap extends SpotnanaEmbedEventMap {}
+  interface WindowEventMap extends SpotnanaEmbedEventMap {}
+}

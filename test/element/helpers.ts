@@ -1,0 +1,124 @@
+// Shared by the element's browser tests: the fake Spotnana frame lives on another origin
+// (127.0.0.1 vs the test page's localhost), the token endpoint on the page's own origin.
+import { fixture } from '@open-wc/testing';
+import '../../src/index.js';
+import type { SpotnanaEmbed } from '../../src/index.js';
+
+export const EMBED_ORIGIN = `http://127.0.0.1:${location.port}`;
+export const EMBED_URL = `${EMBED_ORIGIN}/fake-frame`;
+
+let counter = 0;
+/** A key unique to this test run, so that reports and token logs never mix. */
+export const uid = (name = 'k') => `${name}-${Date.now().toString(36)}-${++counter}`;
+
+export interface Report {
+  host: string;
+  origin?: string;
+  fromParent?: boolean;
+  loaded?: boolean;
+  href?: string;
+  data?: any;
+}
+
+/** What frame `id` has received so far (it reports to its own origin, on this server). */
+export async function reports(id: string): Promise<Report[]> {
+  return (await fetch(`/__reports?id=${encodeURIComponent(id)}`)).json();
+}
+
+export async function responses(id: string) {
+  return (await reports(id)).filter((r) => r.data?.type === 'TOKEN_EXCHANGE_RESPONSE');
+}
+
+export async function tokenLog(key: string): Promise<{ method: string; accept: string; contentType: string | null; cookie: string | null; bodyLength: number; at: number }[]> {
+  return (await fetch(`/__token-log?key=${encodeURIComponent(key)}`)).json();
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` returns a truthy value, not an empty array (or throws on time-out with `what`). */
+export async function until<T>(check: () => T | Promise<T>, what: string, timeout = 10000): Promise<T> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (Array.isArray(value) ? value.length : value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+export interface Recorded {
+  type: string;
+  detail: any;
+  bubbles: boolean;
+  composed: boolean;
+  cancelable: boolean;
+}
+
+/** Records every spotnana-* event the element fires, in order, as seen on the document. */
+export function record(el: HTMLElement): Recorded[] {
+  const events: Recorded[] = [];
+  for (const type of ['spotnana-load', 'spotnana-token-request', 'spotnana-token-sent', 'spotnana-error', 'spotnana-message']) {
+    const listener = (e: Event) => {
+      if (e.composedPath()[0] !== el) return;
+      const { detail, bubbles, composed, cancelable } = e as CustomEvent;
+      events.push({ type, detail, bubbles, composed, cancelable });
+    };
+    document.addEventListener(type, listener);
+    after(() => document.removeEventListener(type, listener));
+  }
+  return events;
+}
+
+export const ofType = (events: Recorded[], type: string) => events.filter((e) => e.type === type);
+export const errors = (events: Recorded[]) => ofType(events, 'spotnana-error').map((e) => e.detail);
+
+export interface EmbedOptions {
+  /** Query of the fake frame (id is added). */
+  frame?: Record<string, string>;
+  /** Script of the token endpoint, e.g. '503,ok'. */
+  script?: string;
+  attrs?: Record<string, string>;
+  /** Set before the element connects. */
+  props?: Partial<SpotnanaEmbed>;
+  /** Wait for the frame to load (default true). */
+  wait?: boolean;
+}
+
+/**
+ * An element pointed at the fake frame (path carries the frame's id) and the fake token
+ * endpoint (`key` counts its attempts); events are recorded from the start.
+ */
+export async function embed(options: EmbedOptions = {}) {
+  const id = uid('frame');
+  const key = uid('token');
+  const el = document.createElement('spotnana-embed');
+  const query = new URLSearchParams({ id, ...options.frame });
+  el.setAttribute('embed-url', EMBED_URL);
+  el.setAttribute('path', `/?${query}`);
+  el.setAttribute('token-endpoint', `/token?key=${key}&s=${options.script ?? 'ok'}`);
+  for (const [name, value] of Object.entries(options.attrs ?? {})) el.setAttribute(name, value);
+  Object.assign(el, options.props);
+  const events = record(el);
+  await fixture(el);
+  // Commands reach the frame only once its script listens.
+  if (options.wait !== false) await until(async () => (await reports(id)).some((r) => r.loaded), 'the frame to load');
+  return { el, id, key, events };
+}
+
+export const frameOf = (el: SpotnanaEmbed) => el.shadowRoot!.querySelector('iframe');
+
+/** Sends a test command to the fake frame (it accepts them from any origin). */
+export function command(el: SpotnanaEmbed, cmd: Record<string, unknown>) {
+  frameOf(el)!.contentWindow!.postMessage(cmd, EMBED_ORIGIN);
+}
+
+export const view = (el: SpotnanaEmbed) => {
+  const root = el.shadowRoot!;
+  return root.querySelector('[part=error]') ? 'error' : root.querySelector('[part=loading]') ? 'loading' : 'none';
+};
+
+let third: string | undefined;
+/** An origin that is neither the page's nor the embed's. */
+export async function thirdOrigin(): Promise<string> {
+  return (third ??= (await (await fetch('/__env')).json()).thirdOrigin);
+}

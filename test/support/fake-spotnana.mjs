@@ -1,0 +1,205 @@
+// Fakes for the element's browser tests, served over real HTTP by the test runner (Koa
+// middleware) and by a second server on another port (a third origin):
+//   /fake-frame/...   a stand-in for Spotnana's embed app that follows the protocol and
+//                     reports every message it receives to /__report (its own origin)
+//   /__reports?id=    what frame `id` received, for the test page (same server)
+//   /token?key=&s=    a token endpoint whose answers follow the script `s`, attempt by attempt
+//   /__token-log?key= the requests it got
+//   /__env            where the third origin lives
+import { createServer } from 'node:http';
+
+const reports = new Map(); // frame id -> [{ origin, data }]
+const tokenLogs = new Map(); // key -> [{ method, accept, contentType, bodyLength, at }]
+const push = (map, key, value) => (map.get(key) ?? map.set(key, []).get(key)).push(value);
+
+// The fake embed app. Query: id (report key), ask=load|never|twice|burst:N, target=top,
+// reject=1 (answer any token response with TOKEN_EXCHANGE_ERROR).
+// Commands from the test page (its parent's origin): {cmd:'ask'}, {cmd:'post', data},
+// {cmd:'navigate', url}, {cmd:'nest', src} (adds a nested frame).
+const frameHtml = `<!doctype html><meta charset="utf-8"><title>fake Spotnana</title>
+<body style="margin:0;font:14px sans-serif"><p id="status">fake Spotnana embed app</p>
+<script>
+const q = new URLSearchParams(location.search);
+const id = q.get('id') || 'anon';
+const ask = q.get('ask') || 'load';
+const request = { type: 'TOKEN_EXCHANGE_REQUEST', from: 'spotnana-embed' };
+const report = (entry) => fetch('/__report?id=' + encodeURIComponent(id), { method: 'POST', body: JSON.stringify(entry) });
+// target=top: a frame nested inside the embed frame that talks to the host page directly.
+const target = q.get('target') === 'top' ? top : parent;
+const askParent = () => target.postMessage(request, '*');
+addEventListener('message', (e) => {
+  const d = e.data;
+  if (d && d.cmd === 'ask') return askParent();
+  if (d && d.cmd === 'post') return parent.postMessage(d.data, '*');
+  if (d && d.cmd === 'navigate') return void (location.href = d.url);
+  if (d && d.cmd === 'nest') {
+    const f = document.createElement('iframe');
+    f.src = d.src;
+    return void document.body.append(f);
+  }
+  report({ origin: e.origin, fromParent: e.source === parent, data: d });
+  if (d && d.type === 'TOKEN_EXCHANGE_RESPONSE') {
+    document.getElementById('status').textContent = 'signed in';
+    if (q.get('reject') === '1') {
+      parent.postMessage({ from: 'spotnana-embed', type: 'TOKEN_EXCHANGE_ERROR', payload: { errorCode: 'INVALID_TOKEN', errorMessage: 'Token is not valid' } }, '*');
+    }
+  }
+});
+report({ loaded: true, href: location.href });
+if (ask === 'load') askParent();
+if (ask === 'twice') { askParent(); askParent(); }
+if (ask.startsWith('burst:')) for (let i = 0; i < +ask.slice(6); i++) askParent();
+</script>`;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function tokens(key, n, extra = {}) {
+  return { accessToken: `at-${key}-${n}`, refreshToken: `rt-${key}-${n}`, ...extra };
+}
+
+/** Answers attempt `n` (1-based) of the token endpoint by one step of the script. */
+async function answerToken(step, key, n, req, res) {
+  const json = (status, body, headers = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(typeof body == 'string' ? body : JSON.stringify(body));
+  };
+  const [kind, arg, arg2] = step.split(':');
+  switch (kind) {
+    case 'ok':
+      return json(200, tokens(key, n, { expiresIn: 3600 }));
+    case 'okx': // ok with a given expiresIn (seconds)
+      return json(200, tokens(key, n, { expiresIn: +arg }));
+    case 'okne': // ok without expiresIn
+      return json(200, tokens(key, n));
+    case 'snake':
+      return json(200, { access_token: `at-${key}-${n}`, refresh_token: `rt-${key}-${n}`, token_type: 'Bearer', expires_in: 3600, scope: 'openid' });
+    case 'ra': // ra:SECONDS_OR_DATE:STATUS
+      return json(+arg2 || 503, { error: 'busy' }, { 'retry-after': decodeURIComponent(arg) });
+    case 'badjson':
+      return json(200, '{"accessToken": ');
+    case 'html':
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return res.end('<!doctype html><title>Sign in</title>');
+    case 'empty':
+      res.writeHead(200);
+      return res.end();
+    case 'missing':
+      return json(200, { accessToken: `at-${key}-${n}` });
+    case 'wrongtype':
+      return json(200, { accessToken: 42, refreshToken: true });
+    case 'emptystr':
+      return json(200, { accessToken: '', refreshToken: '' });
+    case 'array':
+      return json(200, [tokens(key, n)]);
+    case 'badexpiry':
+      return json(200, tokens(key, n, { expiresIn: 'soon' }));
+    case 'redirect':
+      res.writeHead(302, { location: `http://${req.headers.host}/login` });
+      return res.end();
+    case 'big': // valid JSON over 64 KiB, with Content-Length
+      return json(200, tokens(key, n, { pad: 'x'.repeat(70 * 1024) }));
+    case 'bigchunked': {
+      // the same without Content-Length: only reading it reveals the size
+      res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      const body = JSON.stringify(tokens(key, n, { pad: 'x'.repeat(70 * 1024) }));
+      for (let i = 0; i < body.length; i += 8192) res.write(body.slice(i, i + 8192));
+      return res.end();
+    }
+    case 'hang':
+      return new Promise((resolve) => req.on('close', resolve));
+    case 'slow': // slow:MS, then ok
+      await sleep(+arg);
+      return json(200, tokens(key, n, { expiresIn: 3600 }));
+    case 'trickle': {
+      // headers at once, then the body a byte at a time, every ARG ms
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const body = JSON.stringify(tokens(key, n));
+      for (const ch of body) {
+        if (res.destroyed) return;
+        res.write(ch);
+        await sleep(+arg || 100);
+      }
+      return res.end();
+    }
+    default:
+      if (/^\d{3}$/.test(kind)) return json(+kind, { error: 'scripted' });
+      return json(500, { error: `unknown step ${step}` });
+  }
+}
+
+/** Node-style handler shared by the runner's middleware and the third-origin server. */
+export async function handle(req, res) {
+  const url = new URL(req.url, `http://${req.headers.host}`);
+  const q = url.searchParams;
+  if (url.pathname.startsWith('/fake-frame')) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(frameHtml);
+    return true;
+  }
+  if (url.pathname == '/__report' && req.method == 'POST') {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    push(reports, q.get('id'), { host: req.headers.host, ...JSON.parse(body) });
+    res.writeHead(204, { 'access-control-allow-origin': '*' });
+    res.end();
+    return true;
+  }
+  if (url.pathname == '/__reports') {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(reports.get(q.get('id')) ?? []));
+    return true;
+  }
+  if (url.pathname == '/token') {
+    const key = q.get('key') ?? 'anon';
+    let bodyLength = 0;
+    for await (const chunk of req) bodyLength += chunk.length;
+    const log = tokenLogs.get(key) ?? [];
+    log.push({
+      method: req.method,
+      accept: req.headers.accept,
+      contentType: req.headers['content-type'] ?? null,
+      cookie: req.headers.cookie ?? null,
+      bodyLength,
+      at: Date.now(),
+    });
+    tokenLogs.set(key, log);
+    const script = (q.get('s') ?? 'ok').split(',');
+    const n = log.length;
+    await answerToken(script[Math.min(n, script.length) - 1], key, n, req, res);
+    return true;
+  }
+  if (url.pathname == '/__token-log') {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(tokenLogs.get(q.get('key')) ?? []));
+    return true;
+  }
+  if (url.pathname == '/__env') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ thirdOrigin: `http://127.0.0.1:${third.address().port}` }));
+    return true;
+  }
+  if (url.pathname == '/login' || url.pathname == '/plain') {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>plain</title><p>plain page</p>');
+    return true;
+  }
+  return false;
+}
+
+/** The runner's middleware (Koa style): hands the raw request to `handle`. */
+export async function fakeSpotnana(ctx, next) {
+  const { pathname } = new URL(ctx.url, 'http://x');
+  if (!/^\/(fake-frame|__(reports?|token-log|env)$|token$|login$|plain$)/.test(pathname)) return next();
+  ctx.respond = false;
+  await handle(ctx.req, ctx.res);
+}
+
+// A third origin (the runner serves localhost and 127.0.0.1 on one port): same fakes,
+// another port, loopback only.
+const third = createServer((req, res) => {
+  handle(req, res).then((done) => {
+    if (!done) res.writeHead(404).end();
+  });
+});
+third.listen(0, '127.0.0.1');
+third.unref();
