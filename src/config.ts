@@ -87,7 +87,7 @@ export function resolveConfig(input: ConfigInput, baseURI: string): EmbedConfig 
   // The embed base keeps its own path and `path` is appended to it; the result must stay
   // on the embed origin, whatever the URL parser makes of "//host" or "/\host".
   const path = input.path || '/';
-  const src = /^\/(?![/\\])/.test(path) ? parseUrl(base.pathname.replace(/\/$/, '') + path, base.origin) : undefined;
+  const src = /^\/(?![/\\])[^\0-\x1f]*$/.test(path) ? parseUrl(base.pathname.replace(/\/$/, '') + path, base.origin) : undefined;
   if (!src || src.origin != base.origin) {
     throw new ConfigError('invalid-path', `path must start with a single "/" and stay on ${base.origin}, not "${path}".`);
   }

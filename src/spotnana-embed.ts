@@ -150,7 +150,9 @@ export class SpotnanaEmbed extends LitElement {
   // connectedCallback: frameworks set properties after inserting the element.
   protected override willUpdate(changed: PropertyValues<this>) {
     if (!this.isConnected || this.#signedOut) return;
-    if (!this.#restart && !CONFIG_PROPERTIES.some((p) => changed.has(p))) return;
+    const restart = this.#restart;
+    if (!restart && !CONFIG_PROPERTIES.some((p) => changed.has(p))) return;
+    this.#restart = false;
     let config: EmbedConfig;
     try {
       config = resolveConfig(this, document.baseURI);
@@ -162,7 +164,7 @@ export class SpotnanaEmbed extends LitElement {
       this.#fail({ source: 'config', code, message });
       return;
     }
-    if (this.#restart || config.key != this.#session?.config.key) this.#start(config);
+    if (restart || config.key != this.#session?.config.key) this.#start(config);
     // Options that need no reload apply from the next fetch.
     else this.#session!.config = config;
   }
@@ -217,7 +219,6 @@ export class SpotnanaEmbed extends LitElement {
 
   #start(config: EmbedConfig) {
     this.#stop();
-    this.#restart = false;
     const session: Session = { config, controller: new AbortController(), guard: createLoopGuard() };
     this.#session = session;
     this.#setView('loading');

@@ -25,11 +25,16 @@ export async function reports(id: string): Promise<Report[]> {
   return (await fetch(`/__reports?id=${encodeURIComponent(id)}`)).json();
 }
 
+/** Waits until frame `id` has loaded `count` times (each new iframe or navigation reports once). */
+export async function loads(id: string, count: number) {
+  await until(async () => (await reports(id)).filter((r) => r.loaded).length >= count, `frame load #${count}`);
+}
+
 export async function responses(id: string) {
   return (await reports(id)).filter((r) => r.data?.type === 'TOKEN_EXCHANGE_RESPONSE');
 }
 
-export async function tokenLog(key: string): Promise<{ method: string; accept: string; contentType: string | null; cookie: string | null; bodyLength: number; at: number }[]> {
+export async function tokenLog(key: string): Promise<{ method: string; accept: string; contentType: string | null; cookie: string | null; bodyLength: number; at: number; aborted: boolean }[]> {
   return (await fetch(`/__token-log?key=${encodeURIComponent(key)}`)).json();
 }
 

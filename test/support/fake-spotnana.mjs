@@ -6,6 +6,7 @@
 //   /token?key=&s=    a token endpoint whose answers follow the script `s`, attempt by attempt
 //   /__token-log?key= the requests it got
 //   /__env            where the third origin lives
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 
 const reports = new Map(); // frame id -> [{ origin, data }]
@@ -105,6 +106,18 @@ async function answerToken(step, key, n, req, res) {
       for (let i = 0; i < body.length; i += 8192) res.write(body.slice(i, i + 8192));
       return res.end();
     }
+    case 'biglen': {
+      // valid JSON over 64 KiB with an explicit Content-Length (Node would otherwise chunk it)
+      const body = JSON.stringify(tokens(key, n, { pad: 'x'.repeat(70 * 1024) }));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      return res.end(body);
+    }
+    case 'bighead':
+      // Content-Length over 64 KiB and then no body at all: only a client that refuses the
+      // answer by its header alone gets past it before its timeout
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 * 1024 });
+      res.flushHeaders();
+      return new Promise((resolve) => res.on('close', resolve));
     case 'hang':
       return new Promise((resolve) => req.on('close', resolve));
     case 'slow': // slow:MS, then ok
@@ -154,14 +167,18 @@ export async function handle(req, res) {
     let bodyLength = 0;
     for await (const chunk of req) bodyLength += chunk.length;
     const log = tokenLogs.get(key) ?? [];
-    log.push({
+    const entry = {
       method: req.method,
       accept: req.headers.accept,
       contentType: req.headers['content-type'] ?? null,
       cookie: req.headers.cookie ?? null,
       bodyLength,
       at: Date.now(),
-    });
+      aborted: false,
+    };
+    log.push(entry);
+    // The client gave up (abort, timeout) before the answer was complete.
+    res.on('close', () => (entry.aborted = !res.writableFinished));
     tokenLogs.set(key, log);
     const script = (q.get('s') ?? 'ok').split(',');
     const n = log.length;
@@ -178,6 +195,25 @@ export async function handle(req, res) {
     res.end(JSON.stringify({ thirdOrigin: `http://127.0.0.1:${third.address().port}` }));
     return true;
   }
+  if (url.pathname.startsWith('/__cdn/')) {
+    // The built CDN file, byte for byte (the runner's own server would rewrite imports).
+    try {
+      const body = await readFile(new URL(`../../dist/${url.pathname.slice(7).replace(/[^\w.-]/g, '')}`, import.meta.url));
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+    return true;
+  }
+  if (url.pathname == '/__plain-page') {
+    // A plain page: the CDN file by <script type="module" src>, no import map, no bundler.
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><meta charset="utf-8"><title>plain</title>
+<script type="module" src="/__cdn/spotnana-embed.min.js"></script>
+<spotnana-embed embed-url="http://127.0.0.1:${req.headers.host.split(':')[1]}/fake-frame" path="/?id=${encodeURIComponent(q.get('id'))}" token-endpoint="/token?key=${encodeURIComponent(q.get('key'))}"></spotnana-embed>`);
+    return true;
+  }
   if (url.pathname == '/login' || url.pathname == '/plain') {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><title>plain</title><p>plain page</p>');
@@ -189,7 +225,7 @@ export async function handle(req, res) {
 /** The runner's middleware (Koa style): hands the raw request to `handle`. */
 export async function fakeSpotnana(ctx, next) {
   const { pathname } = new URL(ctx.url, 'http://x');
-  if (!/^\/(fake-frame|__(reports?|token-log|env)$|token$|login$|plain$)/.test(pathname)) return next();
+  if (!/^\/(fake-frame|__(reports?|token-log|env|plain-page)$|__cdn\/|token$|login$|plain$)/.test(pathname)) return next();
   ctx.respond = false;
   await handle(ctx.req, ctx.res);
 }
