@@ -23,6 +23,6 @@ const bundle = await rollup(config);
 await bundle.write(config.output);
 await bundle.close();
 
-run('@custom-elements-manifest/analyzer/cem.js', ['analyze', '--litelement', '--globs', 'src/spotnana-embed.ts', '--quiet']);
+run('@custom-elements-manifest/analyzer/cem.js', ['analyze', '--quiet']); // custom-elements-manifest.config.mjs
 
 if (existsSync('dist/emulator/cli.js')) chmodSync('dist/emulator/cli.js', 0o755);

@@ -45,6 +45,7 @@ const isFresh = ({ tokens, at }: Held, now = Date.now()) =>
  * backend and answers the iframe's `TOKEN_EXCHANGE_REQUEST` by `postMessage`, pinned to
  * the embed origin and to its own iframe.
  *
+ * @tagname spotnana-embed
  * @summary The Spotnana travel platform, embedded and signed in.
  *
  * @fires {CustomEvent<{ url: string }>} spotnana-load - The iframe fired `load`.
