@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// spotnana-embed-emulator [--port 4000] [--host 127.0.0.1] [--user-detail-url URL]
+//   [--client-id demo-client] [--client-secret demo-secret]
+//   [--allowed-origin ORIGIN]... [--user EMAIL]...
+// First stdout line: "Spotnana emulator listening on http://<host>:<port>". SIGINT or
+// SIGTERM closes the listener and exits 0.
+import { parseArgs } from 'node:util';
+import { DEFAULTS, startEmulator } from './emulator.js';
+
+const USAGE = `Usage: spotnana-embed-emulator [options]
+
+A local stand-in for Spotnana: the token API and the embed app on one origin.
+
+Options:
+  --port N                 port to listen on (default 4000; 0 picks a free port)
+  --host HOST              address to listen on (default ${DEFAULTS.host})
+  --user-detail-url URL    your "get user detail" API (without it every token exchange fails)
+  --client-id ID           client id to accept (default ${DEFAULTS.clientId})
+  --client-secret SECRET   client secret to accept (default ${DEFAULTS.clientSecret})
+  --allowed-origin ORIGIN  parent page origin the embed app talks to; repeat for more
+                           (default ${DEFAULTS.allowedOrigins[0]})
+  --user EMAIL             a known user; repeat for more (default: every email is known)
+  -h, --help               show this help
+`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '4000' },
+      host: { type: 'string', default: DEFAULTS.host },
+      'user-detail-url': { type: 'string' },
+      'client-id': { type: 'string', default: DEFAULTS.clientId },
+      'client-secret': { type: 'string', default: DEFAULTS.clientSecret },
+      'allowed-origin': { type: 'string', multiple: true },
+      user: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }));
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`--port must be a port number, not ${JSON.stringify(values.port)}\n`);
+  process.exit(2);
+}
+
+const startupLines: string[] = [];
+let started = false;
+const log = (line: string) => {
+  // The first stdout line is the listening line; what is logged while starting follows it.
+  if (started) process.stdout.write(`${line}\n`);
+  else startupLines.push(line);
+};
+
+try {
+  const emulator = await startEmulator({
+    port,
+    host: values.host,
+    userDetailUrl: values['user-detail-url'],
+    clientId: values['client-id'],
+    clientSecret: values['client-secret'],
+    allowedOrigins: values['allowed-origin'],
+    users: values.user,
+    log,
+  });
+  process.stdout.write(`Spotnana emulator listening on ${emulator.url}\n`);
+  started = true;
+  for (const line of startupLines) process.stdout.write(`${line}\n`);
+
+  const stop = () => {
+    // Exit 0 within 5 s whatever happens.
+    setTimeout(() => process.exit(0), 4000).unref();
+    emulator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  process.stderr.write(`spotnana-embed-emulator: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,217 @@
+// The Spotnana emulator: one Node http server, API and embed app on one origin.
+//   POST /v2/auth/oauth2-token   token exchange and client_credentials (token-api.ts)
+//   GET  /v2/auth/session        the embed app checks its access token (Bearer) -> {"user":{"email"},"expiresIn"}
+//   GET  /__emulator/app.{js,css} the embed app's assets
+//   GET  any other path           the embed app with ?idp=token-exchange-auth, else a status page
+// It logs each step of the sequence through `log`, never a secret or a token.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { APP_JS } from './app/script.js';
+import { ASSET_PREFIX, PAGE_CSP, SESSION_PATH, renderEmbedPage, renderStatusPage } from './app/pages.js';
+import { APP_CSS } from './app/style.js';
+import { handleTokenRequest } from './token-api.js';
+import { TokenStore } from './token-store.js';
+
+/** The command line's defaults. */
+export const DEFAULTS = Object.freeze({
+  port: 0,
+  host: '127.0.0.1',
+  clientId: 'demo-client',
+  clientSecret: 'demo-secret',
+  allowedOrigins: Object.freeze(['http://localhost:3000']),
+});
+
+export interface EmulatorOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** The host's user-detail API (step 3). Without it every token exchange fails with `invalid_request`. */
+  userDetailUrl?: string;
+  /** Default `demo-client`. */
+  clientId?: string;
+  /** Default `demo-secret`. */
+  clientSecret?: string;
+  /** Parent origins the embed app talks to. Default `['http://localhost:3000']`, as Spotnana's own default. */
+  allowedOrigins?: readonly string[];
+  /** Known emails. Default: every email is known. */
+  users?: readonly string[];
+  /** Receives one line per step of the sequence. Default: nothing is printed. */
+  log?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+  /** `http://<host>:<port>`: the API base (`apiUrl`) and the embed base (`embed-url`). */
+  url: string;
+  port: number;
+  /** Stops listening and ends open connections. */
+  close(): Promise<void>;
+}
+
+const MAX_FORM_BYTES = 16 * 1024;
+
+/** Starts the emulator; resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const log = options.log ?? (() => {});
+  const clientId = options.clientId ?? DEFAULTS.clientId;
+  const clientSecret = options.clientSecret ?? DEFAULTS.clientSecret;
+  const allowedOrigins = (options.allowedOrigins?.length ? options.allowedOrigins : DEFAULTS.allowedOrigins).map(toOrigin);
+  const users = options.users?.length ? options.users : undefined;
+  const userDetailUrl = options.userDetailUrl || undefined;
+  if (userDetailUrl) new URL(userDetailUrl); // throws early on a typo
+  const store = new TokenStore();
+  let url = '';
+
+  const server = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      log(`emulator error: ${error instanceof Error ? error.message : String(error)}`);
+      if (!response.headersSent) send(response, 500, { error: 'server_error', error_description: 'Emulator error.' });
+      else response.destroy();
+    });
+  });
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const target = new URL(request.url ?? '/', 'http://emulator.invalid');
+    const method = request.method ?? 'GET';
+
+    if (target.pathname === '/v2/auth/oauth2-token') {
+      if (method !== 'POST') return send(response, 405, { error: 'invalid_request', error_description: 'Use POST.' }, { allow: 'POST' });
+      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/x-www-form-urlencoded') {
+        await drain(request);
+        log('2  token request rejected: 400 invalid_request (not form-encoded)');
+        return send(response, 400, {
+          error: 'invalid_request',
+          error_description: 'The body must be application/x-www-form-urlencoded.',
+        });
+      }
+      const body = await readBody(request);
+      if (body === undefined) {
+        return send(response, 413, { error: 'invalid_request', error_description: 'The body is too large.' });
+      }
+      const answer = await handleTokenRequest(new URLSearchParams(body), {
+        clientId,
+        clientSecret,
+        userDetailUrl,
+        users: users && new Set(users.map((email) => email.toLowerCase())),
+        store,
+        log,
+      });
+      return send(response, answer.status, answer.body, { pragma: 'no-cache' });
+    }
+
+    if (target.pathname === SESSION_PATH) {
+      if (method !== 'GET' && method !== 'HEAD') return send(response, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+      const match = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '');
+      const record = match ? store.find(match[1]!) : undefined;
+      if (!record || record.kind !== 'access' || record.grant !== 'token-exchange') {
+        log('7  embed app: access token rejected (not one this emulator issued by token exchange, or expired): TOKEN_EXCHANGE_ERROR INVALID_TOKEN');
+        return send(response, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      }
+      log(`7  embed app: access token accepted, ${record.email} is signed in`);
+      return send(response, 200, {
+        user: { email: record.email },
+        expiresIn: Math.max(0, Math.round((record.expiresAt - Date.now()) / 1000)),
+      });
+    }
+
+    if (method !== 'GET' && method !== 'HEAD') {
+      return send(response, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+    }
+    if (target.pathname === `${ASSET_PREFIX}app.js`) return sendText(response, 'text/javascript', APP_JS);
+    if (target.pathname === `${ASSET_PREFIX}app.css`) return sendText(response, 'text/css', APP_CSS);
+    if (target.pathname === '/favicon.ico') {
+      response.writeHead(204).end();
+      return;
+    }
+    if (target.searchParams.get('idp') === 'token-exchange-auth') {
+      log(`6  GET ${target.pathname}${target.search}: embed app page (org ${target.searchParams.get('orgId') || '(none)'})`);
+      return sendText(response, 'text/html', renderEmbedPage(allowedOrigins), { 'content-security-policy': PAGE_CSP });
+    }
+    return sendText(
+      response,
+      'text/html',
+      renderStatusPage({ url, clientId, userDetailUrl, allowedOrigins, users }),
+      { 'content-security-policy': PAGE_CSP },
+    );
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULTS.port, options.host ?? DEFAULTS.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  url = `http://${options.host === 'localhost' ? 'localhost' : host}:${address.port}`;
+
+  log(`   allowed parent origins: ${allowedOrigins.join(', ')}`);
+  log(`   known users: ${users ? users.join(', ') : 'every email'}`);
+  log(
+    userDetailUrl
+      ? `   user-detail URL: ${userDetailUrl}`
+      : '   no user-detail URL: every token exchange will fail with invalid_request (set --user-detail-url)',
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        store.clear();
+      });
+      return closing;
+    },
+  };
+}
+
+function toOrigin(value: string): string {
+  const origin = new URL(value).origin;
+  if (origin === 'null') throw new TypeError(`Not an origin: ${value}`);
+  return origin;
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+}
+
+function sendText(response: ServerResponse, type: string, text: string, headers: Record<string, string> = {}): void {
+  response.writeHead(200, {
+    'content-type': `${type}; charset=utf-8`,
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
+  response.end(text);
+}
+
+/** The body as text, or undefined when it is over the limit. */
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_FORM_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function drain(request: IncomingMessage): Promise<void> {
+  for await (const _ of request as AsyncIterable<Buffer>) {
+    // discard
+  }
+}

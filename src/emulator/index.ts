@@ -1,0 +1,3 @@
+// spotnana-embed/emulator: a local stand-in for Spotnana (token API + embed app), for
+// development, CI and integrators' own tests. Node only.
+export { DEFAULTS, startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator.js';

@@ -1,0 +1,72 @@
+// The package's shape, as users and their tools see it after `npm run build`.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, readFileSync, readdirSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+/** Runs ESM code in a fresh Node process: no DOM, no globals from this test. */
+const node = (code: string) => execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+
+describe('importing the package in Node without a DOM (server-side rendering)', () => {
+  it("`import 'spotnana-embed'` does not throw and exports the element class", () => {
+    const out = node(`const m = await import('spotnana-embed'); console.log(typeof m.SpotnanaEmbed, typeof document);`);
+    assert.equal(out.trim(), 'function undefined');
+  });
+
+  it('spotnana-embed/server loads without Lit or a DOM', () => {
+    const out = node(`const m = await import('spotnana-embed/server'); console.log(Object.keys(m).sort().join(','));`);
+    for (const name of ['createTokenHandler', 'createUserDetailHandler', 'exchangeToken', 'TokenExchangeError']) {
+      assert.ok(out.includes(name), `${name} is exported`);
+    }
+    for (const file of readdirSync('dist/server').filter((f) => f.endsWith('.js'))) {
+      assert.doesNotMatch(readFileSync(`dist/server/${file}`, 'utf8'), /from ['"]lit|document\.|window\./, file);
+    }
+  });
+});
+
+describe('package.json', () => {
+  it('unpkg and jsdelivr name one minified ES module under dist/', () => {
+    assert.equal(pkg.unpkg, pkg.jsdelivr);
+    assert.match(pkg.unpkg, /^\.\/dist\/.+\.min\.js$/);
+    const code = readFileSync(pkg.unpkg, 'utf8');
+    assert.doesNotMatch(code, /(?:\bfrom|\bimport)\s*\(?\s*["'](?![./])/, 'no bare imports');
+    assert.ok(code.split('\n').length <= 3, 'minified');
+  });
+
+  it('exports list types first, and every target exists', () => {
+    for (const [subpath, target] of Object.entries<any>(pkg.exports)) {
+      if (typeof target == 'string') continue;
+      assert.equal(Object.keys(target)[0], 'types', subpath);
+      for (const file of Object.values<string>(target)) accessSync(file);
+    }
+  });
+
+  it('customElements names the generated manifest, which describes <spotnana-embed>', () => {
+    const manifest = JSON.parse(readFileSync(pkg.customElements, 'utf8'));
+    const element = manifest.modules.flatMap((m: any) => m.declarations).find((d: any) => d.tagName == 'spotnana-embed');
+    assert.ok(element);
+    assert.deepEqual(
+      element.attributes.map((a: any) => a.name).sort(),
+      ['allow', 'embed-url', 'env', 'frame-title', 'org-id', 'path', 'token-credentials', 'token-endpoint', 'token-fetch', 'token-timeout'],
+    );
+    assert.deepEqual(
+      element.events.map((e: any) => e.name).sort(),
+      ['spotnana-error', 'spotnana-load', 'spotnana-message', 'spotnana-token-request', 'spotnana-token-sent'],
+    );
+    assert.deepEqual(element.slots.map((s: any) => s.name).sort(), ['error', 'loading']);
+    assert.deepEqual(element.cssParts.map((p: any) => p.name).sort(), ['error', 'frame', 'loading', 'retry']);
+    assert.ok(element.members.some((m: any) => m.name == 'tokenProvider'));
+  });
+
+  it('the emulator bin is an executable file with a node shebang', () => {
+    const bin = pkg.bin['spotnana-embed-emulator'];
+    accessSync(bin, constants.X_OK);
+    assert.match(readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+  });
+
+  it('Lit is a dependency (not bundled into the npm build), and the only one of the element', () => {
+    assert.deepEqual(Object.keys(pkg.dependencies ?? {}), ['lit']);
+    assert.match(readFileSync('dist/spotnana-embed.js', 'utf8'), /from ['"]lit['"]/);
+  });
+});
