@@ -41,7 +41,7 @@ export async function tokenLog(key: string): Promise<{ method: string; accept: s
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `check` returns a truthy value, not an empty array (or throws on time-out with `what`). */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeout = 10000): Promise<T> {
+export async function until<T>(check: () => T | Promise<T>, what: string, timeout = 15000): Promise<T> {
   const end = Date.now() + timeout;
   for (;;) {
     const value = await check();

@@ -13,7 +13,7 @@ describe('views', () => {
     await el.updateComplete;
     expect(view(el)).to.equal('none');
     expect(frameOf(el)!.getAttribute('part')).to.equal('frame');
-    expect(await responses(id)).to.have.length(1);
+    expect(await until(() => responses(id), 'the frame to report its tokens')).to.have.length(1);
   });
 
   it('shows the error view (role=alert) with a message and a retry button that reloads', async () => {
