@@ -64,7 +64,13 @@ const MAX_RETRY_AFTER = 30_000;
  */
 export function retryDelay(attempt: number, retryAfter: string | null | undefined, random: number, now = Date.now()): number {
   if (retryAfter) {
-    const wait = /^\s*\d+\s*$/.test(retryAfter) ? +retryAfter * 1000 : Date.parse(retryAfter) - now;
+    // Whole seconds, or an HTTP date (which always has hh:mm:ss; Date.parse alone would
+    // read "1.5" or "-1" as dates in 2001 and retry at once).
+    const wait = /^\s*\d+\s*$/.test(retryAfter)
+      ? +retryAfter * 1000
+      : /\d\d:\d\d:\d\d/.test(retryAfter)
+        ? Date.parse(retryAfter) - now
+        : NaN;
     if (!isNaN(wait)) return Math.min(Math.max(wait, 0), MAX_RETRY_AFTER);
   }
   return 500 * 2 ** (attempt - 1) * (0.5 + random / 2);
