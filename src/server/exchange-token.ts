@@ -202,7 +202,12 @@ async function errorFromResponse(response: Response, secrets: string[]): Promise
     const data: unknown = JSON.parse(await readBody(response));
     if (isRecord(data)) {
       // RFC 6749 §5.2: error is ASCII without '"' and '\'.
-      if (typeof data.error === 'string' && /^[\x20\x21\x23-\x5B\x5D-\x7E]{1,100}$/.test(data.error)) {
+      // A code that holds a secret (an echoing proxy, a hostile upstream) is no code: http_error.
+      if (
+        typeof data.error === 'string' &&
+        /^[\x20\x21\x23-\x5B\x5D-\x7E]{1,100}$/.test(data.error) &&
+        redact(data.error, secrets) === data.error
+      ) {
         error = data.error;
       }
       if (typeof data.error_description === 'string' && data.error_description !== '') {
@@ -233,6 +238,8 @@ function redact(text: string, secrets: string[]): string {
 export function parseRetryAfter(value: string): number | undefined {
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP date always has hh:mm:ss; Date.parse alone reads "1.5" or "-1" as dates in 2001.
+  if (!/\d\d:\d\d:\d\d/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

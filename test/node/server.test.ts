@@ -362,3 +362,19 @@ describe('exchangeToken is bounded by timeout and by the caller’s signal', () 
     }
   });
 });
+
+describe('Retry-After as exchangeToken reads it', async () => {
+  const { parseRetryAfter } = await import('../../src/server/exchange-token.ts');
+
+  it('reads delay-seconds and HTTP dates', () => {
+    assert.equal(parseRetryAfter('2'), 2000);
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    const wait = parseRetryAfter(inTenSeconds)!;
+    assert.ok(wait > 8000 && wait <= 10_000, String(wait));
+    assert.equal(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT'), 0);
+  });
+
+  it('ignores values that are neither (Date.parse alone reads "1.5" as a date in 2001)', () => {
+    for (const value of ['1.5', '-1', 'in 5', '1,5', '+5', 'soon', '']) assert.equal(parseRetryAfter(value), undefined, value);
+  });
+});
