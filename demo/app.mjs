@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { startEmulator } from 'spotnana-embed/emulator';
 import { createTokenHandler, createUserDetailHandler, TokenExchangeError } from 'spotnana-embed/server';
@@ -200,6 +201,7 @@ export async function startDemo(options = {}) {
     if (pathname === '/spotnana-embed.min.js' || pathname === '/spotnana-embed.min.js.map') {
       return file(distFile(pathname.slice(1)), pathname.endsWith('.map') ? 'application/json' : 'text/javascript', 'Run `npm run build` first: dist/spotnana-embed.min.js is missing.');
     }
+    if (pathname.startsWith('/frameworks/')) return frameworkRoute(pathname, { embedUrl: real ? '' : embedUrl, embedOrigin, env, orgId: client.orgId });
     if (pathname === '/demo.css') return file(publicFile('demo.css'), 'text/css');
     if (pathname === '/demo.js') return file(publicFile('demo.js'), 'text/javascript');
     if (pathname === '/favicon.svg' || pathname === '/favicon.ico') return file(publicFile('favicon.svg'), 'image/svg+xml');
@@ -417,6 +419,7 @@ function renderPage({ user, users, embedUrl, embedOrigin, env, orgId, emulator }
         <button class="btn" type="button" data-reload>Reload the embed</button>
         <button class="btn" type="button" data-bad-token aria-pressed="false">Simulate a rejected token</button>
       </div>
+      <p class="muted small">The same embed from other stacks: <a href="/frameworks/plain">plain HTML</a> · <a href="/frameworks/vue">Vue</a> · <a href="/frameworks/react">React</a> · <a href="/frameworks/angular">Angular</a>.</p>
       <p class="muted small">A reload asks for tokens again. A rejected token shows the path where Spotnana answers <code>TOKEN_EXCHANGE_ERROR</code>.</p>
     </section>
     <section class="card">
@@ -433,4 +436,75 @@ function renderPage({ user, users, embedUrl, embedOrigin, env, orgId, emulator }
 </body>
 </html>
 `;
+}
+
+// The framework pages (/frameworks/plain|vue|react|angular): the same embed rendered by each
+// stack, against the same backend and Spotnana. Their scripts are bundled on request from
+// node_modules by esbuild (a dev dependency: React ships CommonJS only, Angular and Vue are
+// many modules), never fetched from a CDN. Vue's runtime template compiler and Angular's JIT
+// compiler need 'unsafe-eval', so these pages have a CSP of their own.
+const FRAMEWORKS = {
+  plain: { title: 'Plain HTML', who: 'a plain page with the CDN file and no bundler' },
+  vue: { title: 'Vue 3', who: 'Vue (isCustomElement, :org-id, @spotnana-error, v-if)' },
+  react: { title: 'React 19', who: 'React (native custom elements, onspotnana-error)' },
+  angular: { title: 'Angular', who: 'an Angular standalone component (CUSTOM_ELEMENTS_SCHEMA, zoneless)' },
+};
+const frameworkBundles = new Map();
+
+async function frameworkRoute(pathname, { embedUrl, embedOrigin, env, orgId }) {
+  const name = pathname.slice('/frameworks/'.length);
+  if (['frameworks.css', 'events.js', 'plain.js'].includes(name)) {
+    return file(publicFile(`frameworks/${name}`), name.endsWith('.css') ? 'text/css' : 'text/javascript');
+  }
+  const bundle = /^(vue|react|angular)\.bundle\.js$/.exec(name)?.[1];
+  if (bundle) {
+    if (!frameworkBundles.has(bundle)) {
+      const esbuild = await import('esbuild');
+      const built = esbuild.build({
+        entryPoints: [fileURLToPath(publicFile(`frameworks/${bundle}.js`))],
+        bundle: true,
+        format: 'esm',
+        target: 'es2022',
+        minify: true,
+        write: false,
+        logLevel: 'silent',
+        define: { 'process.env.NODE_ENV': '"production"' },
+      });
+      frameworkBundles.set(bundle, built.then((result) => result.outputFiles[0].text));
+      built.catch(() => frameworkBundles.delete(bundle));
+    }
+    const code = await frameworkBundles.get(bundle);
+    return new Response(code, { status: 200, headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' } });
+  }
+  const page = FRAMEWORKS[name];
+  if (!page) return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  const attributes = `token-endpoint="/api/spotnana-token" env="${escapeHtml(env)}" org-id="${escapeHtml(orgId)}"${embedUrl ? ` embed-url="${escapeHtml(embedUrl)}"` : ''} frame-title="Spotnana travel"`;
+  const head =
+    name === 'plain'
+      ? '<script type="module" src="/spotnana-embed.min.js"></script>\n<script type="module" src="/frameworks/plain.js"></script>'
+      : `<script type="module" src="/frameworks/${name}.bundle.js"></script>`;
+  const body = name === 'plain' ? `<spotnana-embed ${attributes}></spotnana-embed>` : name === 'angular' ? '<acme-travel></acme-travel>' : '';
+  const html = (await readFile(publicFile('frameworks/page.html'), 'utf8'))
+    .replaceAll('__TITLE__', page.title)
+    .replace('__WHO__', page.who)
+    .replace('__HEAD__', head)
+    .replace('__BODY__', body)
+    .replace('__EMBED_URL__', escapeHtml(embedUrl))
+    .replace('__ORG_ID__', escapeHtml(orgId))
+    .replace('__ENV__', escapeHtml(env));
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self'${name === 'plain' ? '' : " 'unsafe-eval'"}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    `frame-src ${embedOrigin}`,
+    "base-uri 'none'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return new Response(html, {
+    status: 200,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': csp, 'x-content-type-options': 'nosniff' },
+  });
 }

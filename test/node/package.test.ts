@@ -70,3 +70,25 @@ describe('package.json', () => {
     assert.match(readFileSync('dist/spotnana-embed.js', 'utf8'), /from ['"]lit['"]/);
   });
 });
+
+describe('framework typing entry points (issue 5)', () => {
+  it('spotnana-embed/react and spotnana-embed/vue are typings with an empty module: importing them in Node does nothing and throws nothing', () => {
+    const out = node(`const r = await import('spotnana-embed/react'); const v = await import('spotnana-embed/vue'); console.log(Object.keys(r).length, Object.keys(v).length, typeof document);`);
+    assert.equal(out.trim(), '0 0 undefined');
+    for (const entry of ['./react', './vue']) {
+      assert.deepEqual(Object.keys(pkg.exports[entry]), ['types', 'default']);
+      assert.match(readFileSync(pkg.exports[entry].types, 'utf8'), entry == './react' ? /IntrinsicElements/ : /GlobalComponents/);
+    }
+  });
+
+  it('the manifest gives each event its detail type and lists the custom properties', () => {
+    const manifest = JSON.parse(readFileSync(pkg.customElements, 'utf8'));
+    const element = manifest.modules.flatMap((m: any) => m.declarations).find((d: any) => d.tagName == 'spotnana-embed');
+    for (const event of element.events) assert.match(event.type?.text ?? '', /^CustomEvent<.+>$/, event.name);
+    assert.deepEqual(
+      element.cssProperties.map((p: any) => p.name).sort(),
+      ['--spotnana-embed-background', '--spotnana-embed-color', '--spotnana-embed-height'],
+    );
+    assert.ok(pkg.files.includes('custom-elements.json'));
+  });
+});

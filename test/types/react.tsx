@@ -1,0 +1,58 @@
+// spotnana-embed/react: <spotnana-embed> as a React 19 JSX intrinsic element.
+import type {} from 'spotnana-embed/react';
+import type { SpotnanaEmbed, SpotnanaErrorEvent } from 'spotnana-embed';
+import { useRef } from 'react';
+
+export function Good() {
+  const ref = useRef<SpotnanaEmbed>(null);
+  return (
+    <spotnana-embed
+      ref={ref}
+      env="sandbox"
+      token-endpoint="/api/spotnana-token"
+      org-id="acme"
+      path="/trips"
+      embed-url="http://localhost:4000"
+      token-credentials="include"
+      token-fetch="on-request"
+      frame-title="Travel"
+      allow="clipboard-write"
+      token-timeout={5000}
+      tokenProvider={async ({ signal }) => ({ accessToken: String(signal.aborted), refreshToken: 'r' })}
+      onspotnana-error={(e) => console.warn(e.detail.source, e.detail.code, e.detail.status)}
+      onspotnana-token-sent={(e) => console.log(e.detail.prefetched)}
+      onspotnana-load={(e) => console.log(e.detail.url)}
+      onspotnana-message={(e) => console.log(e.detail.data)}
+      onspotnana-token-request={(e) => console.log(e.type)}
+      className="embed"
+      style={{ height: '80vh' }}
+    >
+      <p slot="loading">Loading travel…</p>
+    </spotnana-embed>
+  );
+}
+
+const onError = (e: SpotnanaErrorEvent) => e.detail.message;
+
+export const wrong = [
+  // @ts-expect-error: env is 'sandbox' | 'production'
+  <spotnana-embed env="staging" />,
+  // @ts-expect-error: token-fetch is 'eager' | 'on-request'
+  <spotnana-embed token-fetch="lazy" />,
+  // @ts-expect-error: token-credentials is a fetch credentials mode
+  <spotnana-embed token-credentials="always" />,
+  // @ts-expect-error: token-timeout is a number of milliseconds
+  <spotnana-embed token-timeout="soon" />,
+  // @ts-expect-error: tokenProvider is a function, not a URL
+  <spotnana-embed tokenProvider="/api/spotnana-token" />,
+  // @ts-expect-error: a provider resolves to { accessToken, refreshToken }
+  <spotnana-embed tokenProvider={async () => ({ token: 'x' })} />,
+  // @ts-expect-error: tokenEndpoint (camelCase, a property) is a string
+  <spotnana-embed tokenEndpoint={42} />,
+  // @ts-expect-error: the error event's detail has no `reason`
+  <spotnana-embed onspotnana-error={(e) => e.detail.reason} />,
+  // @ts-expect-error: the token-sent detail is { prefetched }, not an error
+  <spotnana-embed onspotnana-token-sent={onError} />,
+  // @ts-expect-error: a typo of a camelCase property is caught
+  <spotnana-embed tokenEndpont="/api/spotnana-token" />,
+];
