@@ -47,3 +47,20 @@ export const chromeArgs = [
   '--disable-quic',
   '--no-first-run',
 ];
+
+const firefoxCandidates = {
+  linux: ['/usr/bin/firefox-esr', '/usr/bin/firefox', '/usr/lib/firefox-esr/firefox-esr', '/snap/bin/firefox'],
+  darwin: ['/Applications/Firefox.app/Contents/MacOS/firefox'],
+  win32: [`${process.env.PROGRAMFILES}\\Mozilla Firefox\\firefox.exe`],
+};
+const firefoxNames = ['firefox-esr', 'firefox'];
+
+/**
+ * @returns {string | undefined} the path of a Firefox executable (Debian's firefox-esr), for
+ * the browser tests' second engine; FIREFOX_PATH wins, and FIREFOX_PATH=none turns it off.
+ */
+export function findFirefox() {
+  if (process.env.FIREFOX_PATH) return process.env.FIREFOX_PATH === 'none' ? undefined : process.env.FIREFOX_PATH;
+  const onPath = (process.env.PATH ?? '').split(delimiter).flatMap((dir) => firefoxNames.map((n) => join(dir, n)));
+  return [...(firefoxCandidates[process.platform] ?? []), ...onPath].find(executable);
+}

@@ -6,17 +6,35 @@
 //   /token?key=&s=    a token endpoint whose answers follow the script `s`, attempt by attempt
 //   /__token-log?key= the requests it got
 //   /__env            where the third origin lives
+//   /__hostile-payloads.mjs  the hostile matrix's payloads (test/support/hostile-payloads.mjs)
+//   /__csp/page?...   a page of its own under a strict CSP with Trusted Types (csp.test.ts)
+//   /__csp-report?id= where that page's browser sends its CSP violation reports; /__csp-reports?id= reads them
+//   /__closed-port    a loopback port where nothing listens
+//   /__release?key=   lets the token endpoint's `gate` steps of that key answer
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 
 const reports = new Map(); // frame id -> [{ origin, data }]
 const tokenLogs = new Map(); // key -> [{ method, accept, contentType, bodyLength, at }]
+const cspReports = new Map(); // page id -> [report body]
+const gates = new Map(); // token key -> { promise, resolve }: the `gate` step waits on it
+const gateOf = (key) => {
+  if (!gates.has(key)) {
+    const gate = {};
+    gate.promise = new Promise((r) => (gate.resolve = () => ((gate.released = true), r())));
+    gates.set(key, gate);
+  }
+  return gates.get(key);
+};
 const push = (map, key, value) => (map.get(key) ?? map.set(key, []).get(key)).push(value);
 
 // The fake embed app. Query: id (report key), ask=load|never|twice|burst:N, target=top,
 // reject=1 (answer any token response with TOKEN_EXCHANGE_ERROR).
 // Commands from the test page (its parent's origin): {cmd:'ask'}, {cmd:'post', data},
 // {cmd:'navigate', url}, {cmd:'nest', src} (adds a nested frame).
+// Hostile matrix: hostile=KIND&marker=M in the query (on load), or {cmd:'hostile', kind, marker}:
+// posts the payloads of KIND, built in this frame, to its target (parent, or top with
+// target=top), then {__marker: M}.
 const frameHtml = `<!doctype html><meta charset="utf-8"><title>fake Spotnana</title>
 <body style="margin:0;font:14px sans-serif"><p id="status">fake Spotnana embed app</p>
 <script>
@@ -33,6 +51,7 @@ addEventListener('message', (e) => {
   if (d && d.cmd === 'ask') return askParent();
   if (d && d.cmd === 'post') return parent.postMessage(d.data, '*');
   if (d && d.cmd === 'navigate') return void (location.href = d.url);
+  if (d && d.cmd === 'hostile') return void hostile(d.kind, d.marker);
   if (d && d.cmd === 'nest') {
     const f = document.createElement('iframe');
     f.src = d.src;
@@ -47,6 +66,10 @@ addEventListener('message', (e) => {
   }
 });
 report({ loaded: true, href: location.href });
+function hostile(kind, marker) {
+  import('/__hostile-payloads.mjs').then((m) => m.send(target, kind, marker));
+}
+if (q.get('hostile')) hostile(q.get('hostile'), q.get('marker'));
 if (ask === 'load') askParent();
 if (ask === 'twice') { askParent(); askParent(); }
 if (ask.startsWith('burst:')) for (let i = 0; i < +ask.slice(6); i++) askParent();
@@ -113,11 +136,33 @@ async function answerToken(step, key, n, req, res) {
       return res.end(body);
     }
     case 'bighead':
-      // Content-Length over 64 KiB and then no body at all: only a client that refuses the
-      // answer by its header alone gets past it before its timeout
+      // Content-Length over 64 KiB, the body's first bytes (some browsers hand the answer over
+      // only once body bytes arrive) and then no more: only a client that refuses the answer
+      // by its header alone gets past it before its timeout
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 * 1024 });
-      res.flushHeaders();
+      res.write('{"pad":"');
       return new Promise((resolve) => res.on('close', resolve));
+    case 'closing': // closing:STATUS, and the connection closes after it
+      return json(+arg, { error: 'scripted' }, { connection: 'close' });
+    case 'gated': // gated:STATUS: STATUS until /__release?key=KEY, then ok
+      if (gateOf(key).released) return json(200, tokens(key, n, { expiresIn: 3600 }));
+      return json(+arg, { error: 'scripted' });
+    case 'cut': {
+      // headers, part of the body, then the connection is cut: a network error mid-answer
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 200 });
+      res.write('{"accessToken":"at-');
+      await sleep(30);
+      return res.destroy();
+    }
+    case 'redirectx':
+      // a redirect to another origin (the third one), where a token endpoint would answer
+      res.writeHead(302, { location: `http://127.0.0.1:${third.address().port}/token?key=${encodeURIComponent(key)}-followed` });
+      return res.end();
+    case 'gate': {
+      // waits until the test page calls /__release?key=KEY, then answers ok
+      await gateOf(key).promise;
+      return json(200, tokens(key, n, { expiresIn: 3600 }));
+    }
     case 'hang':
       return new Promise((resolve) => req.on('close', resolve));
     case 'slow': // slow:MS, then ok
@@ -190,6 +235,82 @@ export async function handle(req, res) {
     res.end(JSON.stringify(tokenLogs.get(q.get('key')) ?? []));
     return true;
   }
+  if (url.pathname == '/__hostile-payloads.mjs') {
+    // Loaded by frames of every origin, sandboxed ones (origin "null") included: CORS-open.
+    const body = await readFile(new URL('./hostile-payloads.mjs', import.meta.url));
+    res.writeHead(200, { 'content-type': 'text/javascript', 'access-control-allow-origin': '*', 'cache-control': 'no-store' });
+    res.end(body);
+    return true;
+  }
+  if (url.pathname == '/__csp/page') {
+    // Its own document under the strict policy of the issue: no inline script, no eval, frames
+    // only from the embed origin, fetches only to itself, Trusted Types for every script sink.
+    const port = req.headers.host.split(':')[1];
+    const embedOrigin = `http://127.0.0.1:${port}`;
+    const id = encodeURIComponent(q.get('id') ?? 'csp');
+    const policy = [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      `frame-src ${embedOrigin}`,
+      "connect-src 'self'",
+      "require-trusted-types-for 'script'",
+      `trusted-types ${q.get('tt') ?? 'lit-html'}`,
+      `report-uri /__csp-report?id=${id}`,
+    ].join('; ');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': policy });
+    res.end(`<!doctype html><meta charset="utf-8"><title>strict CSP</title>
+<script src="/__csp/page.js"></script>
+${q.get('inline') ? '<script>window.inlineRan = true;</script>' : ''}
+<script type="module" src="/__cdn/spotnana-embed.min.js"></script>
+<spotnana-embed embed-url="${embedOrigin}/fake-frame" path="/?id=${id}" token-endpoint="/token?key=${encodeURIComponent(q.get('key') ?? 'csp')}"></spotnana-embed>`);
+    return true;
+  }
+  if (url.pathname == '/__csp/page.js') {
+    // The page's only classic script ('self'): records violations and the element's events
+    // before anything else runs; with probe=1 it also tries a Trusted Types sink once loaded.
+    res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+    res.end(`window.violations = [];
+window.embedEvents = [];
+document.addEventListener('securitypolicyviolation', (e) => violations.push({ directive: e.effectiveDirective, blockedURI: e.blockedURI, sample: e.sample }));
+for (const type of ['spotnana-load', 'spotnana-token-request', 'spotnana-token-sent', 'spotnana-error']) {
+  document.addEventListener(type, (e) => embedEvents.push({ type, detail: e.detail }));
+}
+if (new URLSearchParams(location.search).get('probe')) {
+  addEventListener('load', () => {
+    try {
+      document.createElement('div').innerHTML = '<b>not trusted</b>';
+      window.ttEnforced = false;
+    } catch {
+      window.ttEnforced = true;
+    }
+  });
+}
+`);
+    return true;
+  }
+  if (url.pathname == '/__csp-report' && req.method == 'POST') {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    push(cspReports, q.get('id'), body);
+    res.writeHead(204).end();
+    return true;
+  }
+  if (url.pathname == '/__csp-reports') {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(cspReports.get(q.get('id')) ?? []));
+    return true;
+  }
+  if (url.pathname == '/__release') {
+    gateOf(q.get('key')).resolve();
+    res.writeHead(204).end();
+    return true;
+  }
+  if (url.pathname == '/__closed-port') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ port: closedPort }));
+    return true;
+  }
   if (url.pathname == '/__env') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ thirdOrigin: `http://127.0.0.1:${third.address().port}` }));
@@ -225,7 +346,7 @@ export async function handle(req, res) {
 /** The runner's middleware (Koa style): hands the raw request to `handle`. */
 export async function fakeSpotnana(ctx, next) {
   const { pathname } = new URL(ctx.url, 'http://x');
-  if (!/^\/(fake-frame|__(reports?|token-log|env|plain-page)$|__cdn\/|token$|login$|plain$)/.test(pathname)) return next();
+  if (!/^\/(fake-frame|__(reports?|token-log|env|plain-page)$|__cdn\/|token$|login$|plain$|__hostile-payloads\.mjs$|__csp\/|__csp-reports?$|__closed-port$|__release$)/.test(pathname)) return next();
   ctx.respond = false;
   await handle(ctx.req, ctx.res);
 }
@@ -239,3 +360,11 @@ const third = createServer((req, res) => {
 });
 third.listen(0, '127.0.0.1');
 third.unref();
+
+// A loopback port where nothing listens (a token endpoint that cannot be reached).
+let closedPort = 0;
+const probe = createServer();
+probe.listen(0, '127.0.0.1', () => {
+  closedPort = probe.address().port;
+  probe.close();
+});

@@ -1,0 +1,80 @@
+// The element under a strict Content-Security-Policy with Trusted Types, in a document of its
+// own (the runner's page needs inline scripts): /__csp/page of test/support/fake-spotnana.mjs,
+// served with
+//   default-src 'self'; script-src 'self'; style-src 'self'; frame-src <embed origin>;
+//   connect-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html
+// and loading the CDN file (dist/spotnana-embed.min.js, so `npm run build` first) by
+// <script type="module" src>. The page's one classic script ('self') records every
+// securitypolicyviolation event before anything else runs; the browser also sends its
+// reports to /__csp-report.
+import { expect } from '@open-wc/testing';
+import { responses, sleep, tokenLog, uid, until } from '../element/helpers.js';
+
+interface CspWindow extends Window {
+  violations?: { directive: string; blockedURI: string; sample: string }[];
+  embedEvents?: { type: string; detail: any }[];
+  inlineRan?: boolean;
+  ttEnforced?: boolean;
+}
+
+async function cspPage(query: Record<string, string> = {}) {
+  const id = uid('csp');
+  const key = uid('csp-token');
+  const frame = document.createElement('iframe');
+  frame.src = `/__csp/page?${new URLSearchParams({ id, key, ...query })}`;
+  frame.style.cssText = 'width:800px;height:600px';
+  document.body.append(frame);
+  after(() => frame.remove());
+  await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  const win = frame.contentWindow as CspWindow;
+  return { id, key, frame, win };
+}
+
+const reportsOf = async (id: string): Promise<string[]> => (await fetch(`/__csp-reports?id=${encodeURIComponent(id)}`)).json();
+
+describe('strict CSP with Trusted Types', () => {
+  it('the happy path runs with zero securitypolicyviolation events', async () => {
+    const { id, key, win } = await cspPage();
+    const [response] = await until(() => responses(id), 'tokens in the frame of the CSP page', 15000);
+    expect(response.data.payload.accessToken).to.equal(`at-${key}-1`);
+    expect(response.origin, 'posted by the CSP page').to.equal(location.origin);
+    await until(() => win.embedEvents!.some((e) => e.type == 'spotnana-token-sent'), 'spotnana-token-sent');
+    // The element really is the CDN build running in that document, under that policy.
+    expect(win.customElements.get('spotnana-embed'), 'registered in the CSP page').to.be.a('function');
+    const el = win.document.querySelector('spotnana-embed')!;
+    expect(el.shadowRoot!.querySelector('iframe'), 'its iframe').to.not.equal(null);
+    expect(win.embedEvents!.filter((e) => e.type == 'spotnana-error')).to.deep.equal([]);
+    expect(await tokenLog(key)).to.have.length(1);
+    await sleep(300);
+    expect(win.violations, 'securitypolicyviolation events').to.deep.equal([]);
+    expect(await reportsOf(id), 'CSP reports sent by the browser').to.deep.equal([]);
+  });
+
+  it('the policy is applied: an inline script on the same page raises a violation (and the embed still works)', async () => {
+    const { id, win } = await cspPage({ inline: '1', probe: '1' });
+    await until(() => responses(id), 'tokens', 15000);
+    await until(() => win.violations!.length, 'a violation');
+    expect(win.inlineRan, 'the inline script ran').to.equal(undefined);
+    const inline = win.violations!.filter((v) => v.blockedURI == 'inline');
+    expect(inline, 'the inline script violation').to.have.length(1);
+    expect(inline[0].directive).to.match(/^script-src/);
+    if ('trustedTypes' in win) {
+      // And Trusted Types are enforced: a plain string into innerHTML is refused.
+      await until(() => win.ttEnforced !== undefined, 'the Trusted Types probe');
+      expect(win.ttEnforced, 'innerHTML refused a string').to.equal(true);
+      expect(win.violations!.map((v) => v.directive)).to.include('require-trusted-types-for');
+    }
+    expect(win.violations!.length, 'no violation but the deliberate ones').to.equal('trustedTypes' in win ? 2 : 1);
+    await until(async () => (await reportsOf(id)).length, 'the browser to send its report');
+  });
+
+  it('the policy name the element needs is lit-html: with trusted-types none it is refused', async function () {
+    const probe = await cspPage({ probe: '1' });
+    await until(() => probe.win.ttEnforced !== undefined, 'the probe');
+    if (!probe.win.ttEnforced) this.skip(); // this engine does not enforce Trusted Types
+    const { id, win } = await cspPage({ tt: "'none'" });
+    await until(() => win.violations!.some((v) => v.directive == 'trusted-types'), 'the trusted-types violation');
+    await sleep(500);
+    expect(await responses(id), 'no tokens without its policy').to.deep.equal([]);
+  });
+});

@@ -1,0 +1,242 @@
+// The backend fault matrix: the token endpoint (real HTTP, scripted attempt by attempt by
+// test/support/fake-spotnana.mjs) and the tokenProvider, failing every way the issue lists.
+// For every case: the number of attempts, the one spotnana-error's source/code(/status),
+// the error view, no token handed to the frame, and recovery on reload(). The cases of a
+// table run in parallel; a failure names every failing case.
+import { expect } from '@open-wc/testing';
+import type { SpotnanaEmbed, Tokens } from '../../src/index.js';
+import { embed, errors, ofType, responses, sleep, thirdOrigin, tokenLog, until, view, type Recorded } from '../element/helpers.js';
+
+const pageErrors: unknown[] = [];
+addEventListener('error', (e) => pageErrors.push(e.error ?? e.message));
+addEventListener('unhandledrejection', (e) => pageErrors.push(e.reason));
+afterEach(() => expect(pageErrors.splice(0), 'errors thrown into the page').to.deep.equal([]));
+
+interface Expected {
+  source: 'token-endpoint' | 'token-provider';
+  code: string;
+  status?: number;
+}
+
+/** Waits for the one error, checks it, the error view and that nothing was handed over; then reload() recovers. */
+async function failsThenRecovers(el: SpotnanaEmbed, id: string, events: Recorded[], expected: Expected, expectedToken: string) {
+  const [error] = await until(() => errors(events), 'spotnana-error', 20000);
+  const { message, ...rest } = error;
+  expect(rest).to.deep.equal(expected);
+  expect(message).to.be.a('string').and.not.match(/at-|rt-|provided/);
+  await el.updateComplete;
+  expect(view(el), 'the error view').to.equal('error');
+  expect(el.shadowRoot!.querySelector('[part=error]')!.getAttribute('role')).to.equal('alert');
+  await sleep(150);
+  expect(errors(events), 'one error only').to.have.length(1);
+  expect(await responses(id), 'tokens handed to the frame').to.deep.equal([]);
+  expect(ofType(events, 'spotnana-token-sent')).to.have.length(0);
+
+  el.reload();
+  const [response] = await until(() => responses(id), 'tokens after reload()', 15000);
+  expect(response.data.payload.accessToken).to.equal(expectedToken);
+  await until(() => view(el) == 'none', 'the error view to clear');
+  expect(errors(events)).to.have.length(1);
+}
+
+/**
+ * token-fetch="on-request": the frame's first request makes the one fetch (with its retries),
+ * so attempts are counted exactly (with the eager prefetch, a request arriving after a fast
+ * failure rightly starts a fetch of its own).
+ */
+const attrsFor = (extra?: number | Record<string, string>): Record<string, string> => ({
+  'token-fetch': 'on-request',
+  ...(typeof extra == 'number' ? { 'token-timeout': String(extra) } : extra),
+});
+
+/** Runs `cases` in parallel; fails with the list of failing cases. */
+async function table<T extends { name: string }>(cases: T[], run: (c: T) => Promise<void>) {
+  const results = await Promise.allSettled(cases.map(run));
+  const failed = results.flatMap((r, i) => (r.status == 'rejected' ? [`[${cases[i].name}] ${(r.reason as Error)?.message ?? r.reason}`] : []));
+  expect(failed).to.deep.equal([]);
+}
+
+interface EndpointCase {
+  name: string;
+  /** The failing step, repeated for every attempt; `ok` follows it. */
+  step: string;
+  attempts: number;
+  code: string;
+  status?: number;
+  timeout?: number;
+  /** Minimum ms between attempt 1 and 2, 2 and 3. */
+  gaps?: [number, number];
+  attrs?: Record<string, string>;
+}
+
+const http = (status: number, retried: boolean): EndpointCase => ({
+  name: `HTTP ${status}`,
+  step: String(status),
+  attempts: retried ? 3 : 1,
+  code: 'http-error',
+  status,
+  // 500 ms × 2^(n−1) × [0.5, 1): at least 250 ms, then 500 ms
+  gaps: retried ? [240, 490] : undefined,
+});
+
+const ENDPOINT_CASES: EndpointCase[] = [
+  // Other 4xx: not retried.
+  ...[400, 401, 403, 404].map((s) => http(s, false)),
+  // 408, 429 and 5xx: retried twice.
+  ...[429, 500, 502, 503, 504].map((s) => http(s, true)),
+  // Chromium itself resends a request that got a 408 on a *reused* keep-alive connection. So
+  // that only the element's attempts are counted, this case fetches with credentials 'omit'
+  // (a connection pool of its own: no other case's connection is reused) and every 408
+  // closes its connection.
+  { ...http(408, true), step: 'closing:408', attrs: { 'token-credentials': 'omit' } },
+  { name: 'HTTP 429 with Retry-After: 1 (seconds)', step: 'ra:1:429', attempts: 3, code: 'http-error', status: 429, gaps: [950, 950] },
+  { name: 'HTTP 503 with Retry-After: 1', step: 'ra:1:503', attempts: 3, code: 'http-error', status: 503, gaps: [950, 950] },
+  { name: 'HTTP 429 with Retry-After: 0', step: 'ra:0:429', attempts: 3, code: 'http-error', status: 429 },
+  { name: 'HTTP 429 with an unreadable Retry-After (backoff instead)', step: 'ra:soon:429', attempts: 3, code: 'http-error', status: 429, gaps: [240, 490] },
+  // Failures without a status.
+  { name: 'connection cut mid-answer (network failure)', step: 'cut', attempts: 3, code: 'network-error' },
+  { name: 'no answer within token-timeout', step: 'hang', attempts: 3, code: 'timeout', timeout: 1500 },
+  { name: 'slow trickle past token-timeout (headers in time, body not)', step: 'trickle:200', attempts: 3, code: 'timeout', timeout: 2000 },
+  // Answers that are no token set: not retried.
+  { name: 'redirect to another origin (not followed)', step: 'redirectx', attempts: 1, code: 'invalid-response' },
+  { name: 'redirect to a login page', step: 'redirect', attempts: 1, code: 'invalid-response' },
+  { name: 'HTML instead of JSON', step: 'html', attempts: 1, code: 'invalid-response' },
+  { name: 'empty body', step: 'empty', attempts: 1, code: 'invalid-response' },
+  { name: 'truncated JSON', step: 'badjson', attempts: 1, code: 'invalid-response' },
+  { name: 'wrong types (number, boolean)', step: 'wrongtype', attempts: 1, code: 'invalid-response' },
+  { name: 'a token missing', step: 'missing', attempts: 1, code: 'invalid-response' },
+  { name: 'empty strings', step: 'emptystr', attempts: 1, code: 'invalid-response' },
+  { name: 'an array', step: 'array', attempts: 1, code: 'invalid-response' },
+  { name: 'expiresIn not a number', step: 'badexpiry', attempts: 1, code: 'invalid-response' },
+  { name: 'body over 64 KiB (Content-Length)', step: 'biglen', attempts: 1, code: 'invalid-response' },
+  { name: 'body over 64 KiB (chunked)', step: 'bigchunked', attempts: 1, code: 'invalid-response' },
+  { name: 'Content-Length over 64 KiB, then nothing', step: 'bighead', attempts: 1, code: 'invalid-response' },
+];
+
+describe(`backend fault matrix: the token endpoint (${ENDPOINT_CASES.length + 2} cases)`, () => {
+  const run = async (c: EndpointCase) => {
+    const script = [...Array(c.attempts).fill(c.step), 'ok'].join(',');
+    const { el, id, key, events } = await embed({ script, attrs: { ...attrsFor(c.timeout), ...c.attrs } });
+    const expected: Expected = { source: 'token-endpoint', code: c.code };
+    if (c.status) expected.status = c.status;
+    await until(() => errors(events), 'spotnana-error', 20000);
+    const log = await tokenLog(key);
+    expect(log.length, 'attempts').to.equal(c.attempts);
+    if (c.gaps) {
+      expect(log[1].at - log[0].at, 'wait before attempt 2').to.be.at.least(c.gaps[0]);
+      expect(log[2].at - log[1].at, 'wait before attempt 3').to.be.at.least(c.gaps[1]);
+    }
+    await failsThenRecovers(el, id, events, expected, `at-${key}-${c.attempts + 1}`);
+    expect(await tokenLog(key), 'one more attempt after reload()').to.have.length(c.attempts + 1);
+    if (c.step == 'redirectx') expect(await tokenLog(`${key}-followed`), 'the redirect followed').to.deep.equal([]);
+    el.remove();
+  };
+
+  it('4xx, 408, 429 (with and without Retry-After) and 5xx', async function () {
+    this.timeout(60000);
+    await table(ENDPOINT_CASES.filter((c) => /^HTTP/.test(c.name)), run);
+  });
+
+  it('network failure, timeout, slow trickle, redirects and answers that are no token set', async function () {
+    this.timeout(60000);
+    await table(ENDPOINT_CASES.filter((c) => !/^HTTP/.test(c.name)), run);
+  });
+
+  it('an endpoint nothing listens on: network-error, then reload() recovers once it is fixed', async function () {
+    this.timeout(30000);
+    const { port } = await (await fetch('/__closed-port')).json();
+    const { el, id, key, events } = await embed({ attrs: attrsFor({ 'token-endpoint': `http://127.0.0.1:${port}/token` }) });
+    const [error] = await until(() => errors(events), 'network-error', 20000);
+    expect(error).to.deep.include({ source: 'token-endpoint', code: 'network-error' });
+    await sleep(150);
+    expect(errors(events)).to.have.length(1);
+    expect(await responses(id)).to.deep.equal([]);
+    el.tokenEndpoint = `/token?key=${key}-fixed&s=ok`; // a configuration change reloads
+    const [response] = await until(() => responses(id), 'tokens after the fix');
+    expect(response.data.payload.accessToken).to.equal(`at-${key}-fixed-1`);
+  });
+
+  it('a transient failure within the retries raises nothing and hands the set over', async () => {
+    const { id, key, events } = await embed({ script: '503,cut,ok' });
+    const [response] = await until(() => responses(id), 'tokens', 15000);
+    expect(response.data.payload.accessToken).to.equal(`at-${key}-3`);
+    expect(errors(events)).to.deep.equal([]);
+    expect(await tokenLog(key)).to.have.length(3);
+  });
+
+  it('the redirect target is on another origin (so a followed redirect would show)', async () => {
+    expect(new URL(await thirdOrigin()).origin).to.not.equal(location.origin);
+  });
+});
+
+interface ProviderCase {
+  name: string;
+  /** What the first call does; later calls answer a valid set. */
+  first: (ctx: { signal: AbortSignal }) => unknown;
+  code: string;
+  message?: string;
+  timeout?: number;
+  /** The signal must have been aborted (a hang). */
+  aborted?: boolean;
+}
+
+const valid = (n: number): Tokens => ({ accessToken: `provided-at-${n}`, refreshToken: `provided-rt-${n}` });
+const answers = (value: unknown) => async () => value;
+const hang = (ctx: { signal: AbortSignal }) =>
+  new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
+
+const INVALID_SHAPES: [string, unknown][] = [
+  ['undefined', undefined],
+  ['null', null],
+  ['a string', 'at-123'],
+  ['a number', 42],
+  ['an array', [valid(0)]],
+  ['an empty object', {}],
+  ['a refresh token missing', { accessToken: 'a' }],
+  ['an access token missing', { refreshToken: 'r' }],
+  ['empty strings', { accessToken: '', refreshToken: '' }],
+  ['numbers for tokens', { accessToken: 1, refreshToken: 2 }],
+  ['a String object for a token', { accessToken: new String('a'), refreshToken: 'r' }],
+  ['expiresIn a string', { accessToken: 'a', refreshToken: 'r', expiresIn: '3600' }],
+  ['expiresIn negative', { accessToken: 'a', refreshToken: 'r', expiresIn: -1 }],
+  ['expiresIn NaN', { accessToken: 'a', refreshToken: 'r', expiresIn: NaN }],
+];
+
+const PROVIDER_CASES: ProviderCase[] = [
+  {
+    name: 'throws synchronously',
+    first: () => {
+      throw new Error('provider exploded');
+    },
+    code: 'provider-error',
+    message: 'provider exploded',
+  },
+  { name: 'rejects', first: () => Promise.reject(new Error('backend said no')), code: 'provider-error', message: 'backend said no' },
+  { name: 'rejects with a non-Error', first: () => Promise.reject('just a string'), code: 'provider-error' },
+  { name: 'hangs, honouring its signal', first: hang, code: 'timeout', timeout: 400, aborted: true },
+  { name: 'hangs, ignoring its signal', first: () => new Promise(() => {}), code: 'timeout', timeout: 400, aborted: true },
+  ...INVALID_SHAPES.map(([name, value]): ProviderCase => ({ name: `answers ${name}`, first: answers(value), code: 'invalid-response' })),
+];
+
+describe(`backend fault matrix: tokenProvider (${PROVIDER_CASES.length} cases)`, () => {
+  it('a throw, a rejection, a hang and every invalid answer shape: one attempt, the right error, recovery on reload()', async function () {
+    this.timeout(60000);
+    await table(PROVIDER_CASES, async (c) => {
+      const signals: AbortSignal[] = [];
+      let calls = 0;
+      const provider = (ctx: { signal: AbortSignal; env: string; embedOrigin: string }) => {
+        signals.push(ctx.signal);
+        return (++calls == 1 ? c.first(ctx) : Promise.resolve(valid(calls))) as Promise<Tokens>;
+      };
+      const { el, id, key, events } = await embed({ props: { tokenProvider: provider }, attrs: attrsFor(c.timeout) });
+      const [error] = await until(() => errors(events), 'spotnana-error', 10000);
+      expect(calls, 'provider calls (never retried)').to.equal(1);
+      if (c.message) expect(error.message).to.equal(c.message);
+      if (c.aborted) expect(signals[0].aborted, 'its signal aborted').to.equal(true);
+      await failsThenRecovers(el, id, events, { source: 'token-provider', code: c.code }, 'provided-at-2');
+      expect(calls).to.equal(2);
+      expect(await tokenLog(key), 'the endpoint is not called').to.deep.equal([]);
+      el.remove();
+    });
+  });
+});
