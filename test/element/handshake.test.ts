@@ -311,6 +311,8 @@ describe('the loop guard', () => {
   it('reload() resets it', async () => {
     const { el, key, events } = await embed({ frame: { ask: 'burst:6' } });
     await until(() => errors(events).length, 'the loop error');
+    // The five answered requests are all delivered before the frame is replaced.
+    await until(() => ofType(events, 'spotnana-token-sent').length == 5, 'five answers');
     el.path = el.path.replace(/ask=[^&]*/, 'ask=load');
     await until(() => ofType(events, 'spotnana-token-sent').length == 6, 'an answer after the config change', 10000);
     expect(await tokenLog(key)).to.have.length(6);

@@ -19,7 +19,6 @@ import {
   embed,
   errors,
   frameOf,
-  loads,
   ofType,
   type Recorded,
   reports,
@@ -262,9 +261,11 @@ async function runCell(sender: Sender, kind: Kind): Promise<void> {
 
   // Still works: its own frame (reloaded if it left or the loop guard tripped) asks and gets a fresh set.
   if (cell.ownFrameGone || tripped) {
-    const loaded = (await reports(id)).filter((r) => r.loaded).length;
+    // Wait for the new iframe's own load event: a late report of the old frame's
+    // navigation must not be mistaken for it (commands to a frame still loading are lost).
+    const loadEvents = ofType(events, 'spotnana-load').length;
     el.reload();
-    await loads(id, loaded + 1);
+    await until(() => ofType(events, 'spotnana-load').length > loadEvents, 'the reloaded frame to load');
   }
   command(el, { cmd: 'ask' });
   const all = await until(async () => {
