@@ -201,7 +201,14 @@ export async function startDemo(options = {}) {
     if (pathname === '/spotnana-embed.min.js' || pathname === '/spotnana-embed.min.js.map') {
       return file(distFile(pathname.slice(1)), pathname.endsWith('.map') ? 'application/json' : 'text/javascript', 'Run `npm run build` first: dist/spotnana-embed.min.js is missing.');
     }
-    if (pathname.startsWith('/frameworks/')) return frameworkRoute(pathname, { embedUrl: real ? '' : embedUrl, embedOrigin, env, orgId: client.orgId });
+    if (pathname.startsWith('/frameworks/')) {
+      const pageHeaders = new Headers();
+      const response = await frameworkRoute(pathname, { embedUrl: real ? '' : embedUrl, embedOrigin, env, orgId: client.orgId });
+      // A framework page opened directly signs its first visitor in, like the index page.
+      if (response.headers.get('content-type')?.startsWith('text/html')) visitorSession(request, pageHeaders);
+      for (const cookie of pageHeaders.getSetCookie()) response.headers.append('set-cookie', cookie);
+      return response;
+    }
     if (pathname === '/demo.css') return file(publicFile('demo.css'), 'text/css');
     if (pathname === '/demo.js') return file(publicFile('demo.js'), 'text/javascript');
     if (pathname === '/favicon.svg' || pathname === '/favicon.ico') return file(publicFile('favicon.svg'), 'image/svg+xml');
@@ -248,6 +255,19 @@ export async function startDemo(options = {}) {
     return new Response(null, { status: 303, headers });
   }
 
+  /**
+   * The signed-in session, or a new one for a first visit: the demo opens signed in, as a
+   * partner app would after its own login; only an explicit sign-out keeps it signed out.
+   */
+  function visitorSession(request, headers) {
+    const session = sessionOf(request);
+    if (session || cookies(request)[SIGNED_OUT_COOKIE] === '1') return session;
+    const id = signIn(users[0]);
+    headers.append('set-cookie', sessionCookie(id));
+    say(`   ${users[0].email} signed in (new visitor)`);
+    return { id, ...sessions.get(id) };
+  }
+
   function page(request) {
     const headers = new Headers({
       'content-type': 'text/html; charset=utf-8',
@@ -256,15 +276,7 @@ export async function startDemo(options = {}) {
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'strict-origin-when-cross-origin',
     });
-    let session = sessionOf(request);
-    // The demo opens signed in, as a partner app would after its own login; only an
-    // explicit sign-out keeps it signed out.
-    if (!session && cookies(request)[SIGNED_OUT_COOKIE] !== '1') {
-      const id = signIn(users[0]);
-      headers.append('set-cookie', sessionCookie(id));
-      session = { id, ...sessions.get(id) };
-      say(`   ${users[0].email} signed in (new visitor)`);
-    }
+    const session = visitorSession(request, headers);
     return new Response(renderPage({ user: session?.user, users, embedUrl: real ? undefined : embedUrl, embedOrigin, env, orgId: client.orgId, emulator: !real }), {
       status: 200,
       headers,

@@ -76,6 +76,16 @@ describe('the demo host app', () => {
     assert.equal(demo.url, `http://localhost:${demo.port}`);
   });
 
+  it('a framework page opened directly signs its first visitor in too, and its token endpoint answers', async () => {
+    for (const name of ['plain', 'vue', 'react', 'angular']) {
+      const browser = new Browser(demo.url);
+      const response = await browser.fetch(`/frameworks/${name}`);
+      assert.equal(response.status, 200, name);
+      assert.ok(browser.cookies.has('acme_session'), `${name}: no session cookie`);
+      assert.equal((await browser.tokens()).status, 200, name);
+    }
+  });
+
   it('serves the element’s CDN file from dist and its own assets', async () => {
     for (const path of ['/spotnana-embed.min.js', '/demo.js', '/demo.css', '/favicon.svg']) {
       const response = await fetch(`${demo.url}${path}`);
