@@ -5,11 +5,11 @@ import terser from '@rollup/plugin-terser';
 import { minifyHTMLLiterals } from 'minify-literals';
 import esbuild from 'rollup-plugin-esbuild';
 
-/** Minifies the html`` and css`` templates of our own sources (Lit's are already minified). */
+/** Minifies the html`` templates of our own sources (Lit's are already minified). */
 const minifyTemplates = () => ({
   name: 'minify-templates',
   async transform(code, id) {
-    if (!id.includes('/src/')) return null;
+    if (!id.includes('/src/') || !code.includes('html`')) return null;
     return (await minifyHTMLLiterals(code, { fileName: id })) ?? null;
   },
 });

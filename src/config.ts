@@ -1,7 +1,8 @@
 // Attributes in, a validated configuration out: the iframe URL, the embed origin that every
-// message is pinned to, the token endpoint and the fetch options; or a ConfigError with the
-// SPEC's code. No Lit, no DOM: the caller passes the document's base URL.
+// message is pinned to, the token endpoint and the fetch options; or an EmbedError with the
+// SPEC's config code. No Lit, no DOM: the caller passes the document's base URL.
 
+import { EmbedError } from './error.js';
 import type { ConfigErrorCode } from './events.js';
 
 /** The Spotnana embed app of each environment (the iframe's origin). */
@@ -33,93 +34,72 @@ export interface EmbedConfig {
   src: string;
   /** The only origin messages are accepted from and posted to. */
   embedOrigin: string;
-  /** Absolute URL of the host's token endpoint ('' when unset: a tokenProvider is used). */
-  tokenEndpoint: string;
+  /** Absolute URL of the host's token endpoint (unused when a tokenProvider is set). */
+  endpoint: string;
   credentials: TokenCredentials;
   eager: boolean;
+  /** Milliseconds one token attempt may take. */
   timeout: number;
-  /** Changes of these reload the iframe and drop held tokens. */
+  /** Changes of this reload the iframe and drop held tokens. */
   key: string;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(
-    readonly code: ConfigErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const invalid = (code: ConfigErrorCode, name: string, expected: string, value: unknown) =>
+  new EmbedError({ source: 'config', code, message: `${name} must be ${expected}, not "${value}".` });
 
-// http: is allowed only where nothing leaves the machine: localhost, 127.0.0.0/8, [::1].
-// The URL parser has already normalised the host ("127.1" -> "127.0.0.1", case folded).
-const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
-
-const oneOf = <T extends string>(value: string | null | undefined, fallback: T, allowed: T[], attribute: string): T => {
-  const v = (value || fallback) as T;
+/** `value`, or the first allowed value when it is empty. */
+const oneOf = <T extends string>(value: string | null | undefined, allowed: T[], name: string, code: ConfigErrorCode = 'invalid-option'): T => {
+  const v = (value || allowed[0]) as T;
   if (allowed.includes(v)) return v;
-  throw new ConfigError('invalid-option', `${attribute} must be ${allowed.map((a) => `"${a}"`).join(' or ')}, not "${value}".`);
+  throw invalid(code, name, allowed.join(' or '), value);
 };
 
 const parseUrl = (value: string, base: string) => {
   try {
     return new URL(value, base);
-  } catch {
-    return undefined;
-  }
+  } catch {}
 };
 
 export function resolveConfig(input: ConfigInput, baseURI: string): EmbedConfig {
-  const env = (input.env || 'sandbox') as SpotnanaEnv;
-  if (!Object.hasOwn(EMBED_BASES, env)) {
-    throw new ConfigError('invalid-env', `env must be "sandbox" or "production", not "${input.env}".`);
-  }
+  const env = oneOf(input.env, ['sandbox', 'production'], 'env', 'invalid-env');
 
+  // http: only where nothing leaves the machine: localhost, 127.0.0.0/8, [::1] (the URL
+  // parser has already normalised the host: "127.1" -> "127.0.0.1", case folded).
   const base = parseUrl(input.embedUrl || EMBED_BASES[env], baseURI);
-  if (!base || !(base.protocol == 'https:' || (base.protocol == 'http:' && LOOPBACK.test(base.hostname)))) {
-    throw new ConfigError(
-      'invalid-embed-url',
-      `embed-url must be an https: URL (http: only for localhost, 127.0.0.0/8 or [::1]), not "${input.embedUrl}".`,
-    );
+  if (!base || !/^(https:|http:(localhost|127(\.\d+){3}|\[::1\])$)/.test(base.protocol + base.hostname)) {
+    throw invalid('invalid-embed-url', 'embed-url', 'https: (or http: on loopback)', input.embedUrl);
   }
 
   // The embed base keeps its own path and `path` is appended to it; the result must stay
-  // on the embed origin, whatever the URL parser makes of "//host" or "/\host".
+  // on the embed origin, whatever the URL parser makes of "//host", "/\host" or "/\t/host".
   const path = input.path || '/';
   const src = /^\/(?![/\\])[^\0-\x1f]*$/.test(path) ? parseUrl(base.pathname.replace(/\/$/, '') + path, base.origin) : undefined;
-  if (!src || src.origin != base.origin) {
-    throw new ConfigError('invalid-path', `path must start with a single "/" and stay on ${base.origin}, not "${path}".`);
-  }
+  if (!src || src.origin != base.origin) throw invalid('invalid-path', 'path', 'a path starting with one /', path);
   // `idp` makes Spotnana drop any earlier session and run the token exchange afresh.
-  src.searchParams.set('idp', 'token-exchange-auth');
-  if (input.orgId) src.searchParams.set('orgId', input.orgId);
-  else src.searchParams.delete('orgId');
+  const query = src.searchParams;
+  query.set('idp', 'token-exchange-auth');
+  query.delete('orgId');
+  if (input.orgId) query.set('orgId', input.orgId);
 
-  // With a tokenProvider the endpoint is not used, so only its absence or form without one is an error.
-  const endpoint = input.tokenEndpoint ? parseUrl(input.tokenEndpoint, baseURI) : undefined;
-  const tokenEndpoint = endpoint && /^https?:$/.test(endpoint.protocol) ? endpoint.href : '';
-  if (!input.tokenProvider && !tokenEndpoint) {
+  // With a tokenProvider the endpoint is not used, so it is only checked without one.
+  const endpoint = (input.tokenEndpoint && parseUrl(input.tokenEndpoint, baseURI)?.href) || '';
+  if (!input.tokenProvider && !/^https?:/.test(endpoint)) {
     throw input.tokenEndpoint
-      ? new ConfigError('invalid-token-endpoint', `token-endpoint must be an http(s) URL, not "${input.tokenEndpoint}".`)
-      : new ConfigError('missing-token-endpoint', 'Set token-endpoint (or the tokenProvider property).');
+      ? invalid('invalid-token-endpoint', 'token-endpoint', 'an http(s) URL', input.tokenEndpoint)
+      : new EmbedError({ source: 'config', code: 'missing-token-endpoint', message: 'Set token-endpoint or tokenProvider.' });
   }
 
-  const credentials = oneOf<TokenCredentials>(input.tokenCredentials, 'same-origin', ['same-origin', 'include', 'omit'], 'token-credentials');
-  const eager = oneOf<TokenFetch>(input.tokenFetch, 'eager', ['eager', 'on-request'], 'token-fetch') == 'eager';
   const timeout = Number(input.tokenTimeout ?? 10000);
-  if (!(timeout > 0 && timeout < Infinity)) {
-    throw new ConfigError('invalid-option', `token-timeout must be a positive number of milliseconds, not "${input.tokenTimeout}".`);
-  }
+  if (!(timeout > 0 && isFinite(timeout))) throw invalid('invalid-option', 'token-timeout', 'a positive number', input.tokenTimeout);
 
   return {
     env,
     src: src.href,
     embedOrigin: base.origin,
-    tokenEndpoint,
-    credentials,
-    eager,
+    endpoint,
+    credentials: oneOf(input.tokenCredentials, ['same-origin', 'include', 'omit'], 'token-credentials'),
+    eager: oneOf(input.tokenFetch, ['eager', 'on-request'], 'token-fetch') == 'eager',
     timeout,
-    key: [env, src.href, input.tokenEndpoint].join(' '),
+    key: `${env} ${src} ${input.tokenEndpoint}`,
   };
 }

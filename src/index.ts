@@ -14,4 +14,7 @@ declare global {
   }
 }
 
-SpotnanaEmbed.define();
+// Once: a second copy of the package (two bundles on one page) finds it registered. In
+// Node (server-side rendering) there is no registry and nothing to do.
+const registry = globalThis.customElements;
+if (registry && !registry.get('spotnana-embed')) registry.define('spotnana-embed', SpotnanaEmbed);

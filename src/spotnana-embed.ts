@@ -3,42 +3,16 @@
 // (handshake.ts) -> events and views. Tokens live only in memory, in the current session.
 
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
-import { ConfigError, resolveConfig, type EmbedConfig, type SpotnanaEnv, type TokenCredentials, type TokenFetch } from './config.js';
+import { resolveConfig, type EmbedConfig, type SpotnanaEnv, type TokenCredentials, type TokenFetch } from './config.js';
+import type { EmbedError } from './error.js';
 import type { SpotnanaEmbedEventMap, SpotnanaErrorDetail } from './events.js';
-import { classifyMessage, createLoopGuard, TOKEN_EXCHANGE_RESPONSE, type LoopVerdict } from './handshake.js';
+import { classifyMessage, createLoopGuard, TOKEN_EXCHANGE_REQUEST, TOKEN_EXCHANGE_RESPONSE } from './handshake.js';
 import { styles } from './spotnana-embed.styles.js';
-import { fetchTokens, type TokenError, type TokenProvider, type Tokens } from './token-client.js';
+import { fetchTokens, type TokenProvider, type Tokens } from './token-client.js';
 
-/** A fetched token set and when it arrived (for the prefetch's freshness rule). */
-interface Held {
-  tokens: Tokens;
-  at: number;
-}
+/** A fetched token set and until when it may serve as the prefetched set. */
+type Held = Tokens & { freshUntil: number };
 
-/** One iframe's life: from its URL being set to a reload, a config change or removal. */
-interface Session {
-  config: EmbedConfig;
-  controller: AbortController;
-  guard: (now: number) => LoopVerdict;
-  /** The eager prefetch, until a request claims it or it fails. */
-  prefetch?: Promise<Held | undefined>;
-  /** A valid request has arrived (the silent-frame check). */
-  asked?: boolean;
-  loaded?: boolean;
-  silentTimer?: ReturnType<typeof setTimeout>;
-}
-
-type View = 'loading' | 'error' | 'none';
-
-// Changes of these are validated; changes of frameTitle and allow only re-render.
-const CONFIG_PROPERTIES = ['env', 'embedUrl', 'path', 'orgId', 'tokenEndpoint', 'tokenProvider', 'tokenCredentials', 'tokenFetch', 'tokenTimeout'] as const;
-const FRESH_FOR = 60_000;
-const SILENT_AFTER = 15_000;
-
-/** The prefetched set still serves a request: 60 s of its lifetime left, or (lifetime unknown) fetched less than 60 s ago. */
-const isFresh = ({ tokens, at }: Held, now = Date.now()) =>
-  tokens.expiresIn == null ? now - at < FRESH_FOR : at + tokens.expiresIn * 1000 - now >= FRESH_FOR;
 
 /**
  * Embeds the Spotnana travel platform: renders its iframe, gets tokens from the host's
@@ -54,7 +28,7 @@ const isFresh = ({ tokens, at }: Held, now = Date.now()) =>
  * @fires {CustomEvent<SpotnanaErrorDetail>} spotnana-error - Anything failed: `{ source, code, message, status? }`. Cancelable: `preventDefault()` suppresses the built-in error view.
  * @fires {CustomEvent<{ data: unknown }>} spotnana-message - Any other message from the element's own iframe at the embed origin.
  *
- * @slot loading - Shown until the tokens were sent (default: a spinner and "Loading Spotnana…").
+ * @slot loading - Shown until the tokens were sent (default: an indeterminate `<progress>` and "Loading Spotnana…").
  * @slot error - Shown after an error (default: the error's message and a retry button).
  *
  * @csspart frame - The Spotnana iframe.
@@ -67,12 +41,6 @@ const isFresh = ({ tokens, at }: Held, now = Date.now()) =>
  * @cssprop [--spotnana-embed-color=#333] - Text color of the loading and error views.
  */
 export class SpotnanaEmbed extends LitElement {
-  /** Registers the element (once; a second call, or a second copy of the package, is a no-op). */
-  static define(tag = 'spotnana-embed', registry = globalThis.customElements) {
-    if (registry && !registry.get(tag)) registry.define(tag, this);
-    return this;
-  }
-
   static override styles = styles;
 
   static override properties = {
@@ -92,13 +60,13 @@ export class SpotnanaEmbed extends LitElement {
   /** `sandbox` or `production`: picks the embed base. */
   declare env: SpotnanaEnv;
   /** URL of the host backend's token endpoint; relative URLs resolve against the document. */
-  declare tokenEndpoint: string;
+  declare tokenEndpoint?: string;
   /** Sent as the `orgId` query parameter (left out when empty). */
-  declare orgId: string;
+  declare orgId?: string;
   /** Path (and optional query) inside the embed app; must start with a single `/`. */
   declare path: string;
   /** Overrides the env's embed base: `https:`, or `http:` for localhost, 127.0.0.0/8 and [::1]. */
-  declare embedUrl: string;
+  declare embedUrl?: string;
   /** Fetch credentials mode for the token endpoint: `same-origin`, `include` or `omit`. */
   declare tokenCredentials: TokenCredentials;
   /** `eager`: fetch tokens as soon as the element connects; `on-request`: only when the iframe asks. */
@@ -106,15 +74,28 @@ export class SpotnanaEmbed extends LitElement {
   /** Accessible name of the iframe. */
   declare frameTitle: string;
   /** The iframe's `allow` attribute (permissions policy), e.g. `clipboard-write; fullscreen`. */
-  declare allow: string;
+  declare allow?: string;
   /** Milliseconds one token-endpoint attempt (or the provider) may take before it is aborted. */
   declare tokenTimeout: number;
   /** Replaces the fetch of `token-endpoint` when set; not retried, aborted through `signal` after `token-timeout` ms. */
   declare tokenProvider: TokenProvider | undefined;
 
-  #session?: Session;
-  #view: View = 'loading';
-  #errorMessage = '';
+  /** The current session's configuration: one iframe's life, from its URL being set to a reload, a config change or removal. */
+  #config?: EmbedConfig;
+  /** A new iframe element per session: a reload is a fresh browsing context. */
+  #frame?: HTMLIFrameElement;
+  /** Aborted when the session ends: its fetches stop and nothing is posted afterwards. */
+  #session?: AbortController;
+  /** Whether to answer a request now (the loop guard). */
+  #guard?: (now: number) => boolean;
+  /** The eager prefetch, until a request claims it or it fails. */
+  #prefetch?: Promise<Held | undefined>;
+  /** The first load of the frame starts the silent-frame clock, unless a valid request came first. */
+  #silentCheckDue = false;
+  #silentTimer?: ReturnType<typeof setTimeout>;
+  /** The loading view shows until tokens are sent; the error view while this holds a message. */
+  #loading = false;
+  #error?: string;
   /** Set by reload(), a reconnect or an invalid config: start a new session on the next update. */
   #restart = true;
   #signedOut = false;
@@ -122,228 +103,177 @@ export class SpotnanaEmbed extends LitElement {
   constructor() {
     super();
     this.env = 'sandbox';
-    this.tokenEndpoint = '';
-    this.orgId = '';
     this.path = '/';
-    this.embedUrl = '';
     this.tokenCredentials = 'same-origin';
     this.tokenFetch = 'eager';
     this.frameTitle = 'Spotnana';
-    this.allow = '';
     this.tokenTimeout = 10000;
   }
 
   override connectedCallback() {
     super.connectedCallback();
-    window.addEventListener('message', this.#onMessage);
+    addEventListener('message', this.#onMessage);
     this.requestUpdate();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    window.removeEventListener('message', this.#onMessage);
+    removeEventListener('message', this.#onMessage);
     this.#stop();
     this.#restart = true;
-    this.requestUpdate();
   }
 
   // The configuration is validated here, in the update, not in the constructor or
   // connectedCallback: frameworks set properties after inserting the element.
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (!this.isConnected || this.#signedOut) return;
+    // Changes of anything but frameTitle and allow are validated (and may reload).
     const restart = this.#restart;
-    if (!restart && !CONFIG_PROPERTIES.some((p) => changed.has(p))) return;
-    this.#restart = false;
-    let config: EmbedConfig;
-    try {
-      config = resolveConfig(this, document.baseURI);
-    } catch (error) {
-      // No iframe while the configuration is invalid.
-      this.#stop();
-      this.#setView('none');
-      const { code, message } = error as ConfigError;
-      this.#fail({ source: 'config', code, message });
-      return;
+    if (this.isConnected && !this.#signedOut && (restart || [...changed.keys()].some((p) => p != 'frameTitle' && p != 'allow'))) {
+      this.#restart = false;
+      try {
+        const config = resolveConfig(this, document.baseURI);
+        if (restart || config.key != this.#config?.key) this.#start(config);
+        // Options that need no reload apply from the next fetch.
+        this.#config = config;
+      } catch (error) {
+        // No iframe while the configuration is invalid.
+        this.#stop();
+        this.#fail((error as EmbedError).detail);
+      }
     }
-    if (restart || config.key != this.#session?.config.key) this.#start(config);
-    // Options that need no reload apply from the next fetch.
-    else this.#session!.config = config;
+    const frame = this.#frame;
+    if (frame) {
+      frame.title = this.frameTitle || 'Spotnana';
+      if (this.allow) frame.allow = this.allow;
+      else frame.removeAttribute('allow');
+    }
   }
 
   protected override render() {
-    const session = this.#session;
-    const view = this.#view;
     return [
-      session
-        ? // A new iframe element per session: a reload is a fresh browsing context.
-          keyed(
-            session,
-            html`<iframe
-              part="frame"
-              src=${session.config.src}
-              title=${this.frameTitle || 'Spotnana'}
-              allow=${this.allow || nothing}
-              @load=${this.#onLoad}
-            ></iframe>`,
-          )
-        : nothing,
-      view == 'loading'
-        ? html`<div part="loading" role="status">
-            <slot name="loading"><span class="spinner"></span>Loading Spotnana…</slot>
+      this.#frame,
+      this.#error != null
+        ? html`<div part="error" role="alert">
+            <slot name="error">
+              <p><strong>Spotnana could not be loaded.</strong></p>
+              <p>${this.#error}</p>
+              <button part="retry" @click=${this.reload}>Try again</button>
+            </slot>
           </div>`
-        : view == 'error'
-          ? html`<div part="error" role="alert">
-              <slot name="error">
-                <p><strong>Spotnana could not be loaded.</strong></p>
-                <p>${this.#errorMessage}</p>
-                <button part="retry" @click=${this.reload}>Try again</button>
-              </slot>
-            </div>`
+        : this.#loading
+          ? html`<div part="loading" role="status"><slot name="loading"><progress></progress>Loading Spotnana…</slot></div>`
           : nothing,
     ];
   }
 
   /** Drops any tokens it holds and starts the iframe afresh (and resets the loop guard). */
   reload() {
-    this.#signedOut = false;
     this.#stop();
+    this.#signedOut = false;
     this.#restart = true;
-    this.requestUpdate();
   }
 
   /** For when the host's user signs out: drops tokens, aborts any fetch, removes the iframe; only `reload()` brings it back. */
   signOut() {
-    this.#signedOut = true;
     this.#stop();
-    this.#setView('none');
+    this.#signedOut = true;
   }
 
   #start(config: EmbedConfig) {
     this.#stop();
-    const session: Session = { config, controller: new AbortController(), guard: createLoopGuard() };
-    this.#session = session;
-    this.#setView('loading');
+    const frame = (this.#frame = document.createElement('iframe'));
+    frame.setAttribute('part', 'frame');
+    frame.src = config.src;
+    frame.onload = () => this.#onLoad(frame);
+    this.#session = new AbortController();
+    this.#guard = createLoopGuard(() =>
+      this.#fail({ source: 'spotnana', code: 'request-loop', message: 'Over 5 token requests in a minute: none is answered until reload().' }),
+    );
+    this.#loading = this.#silentCheckDue = true;
     if (config.eager) {
       // In parallel with the iframe's load. A failed prefetch is dropped so that a
       // request arriving later starts a fetch of its own.
-      const prefetch = (session.prefetch = this.#fetch(session));
+      const prefetch = (this.#prefetch = this.#fetch(config));
       prefetch.then((held) => {
-        if (!held && session.prefetch == prefetch) session.prefetch = undefined;
+        if (!held && this.#prefetch == prefetch) this.#prefetch = undefined;
       });
     }
   }
 
-  /** Ends the session: held tokens dropped, fetches aborted (no error), timers cleared. */
+  /** Ends the session (held tokens dropped, fetches aborted with no error, timers cleared) and any view. */
   #stop() {
-    const session = this.#session;
-    if (!session) return;
-    this.#session = undefined;
-    session.controller.abort();
-    clearTimeout(session.silentTimer);
-  }
-
-  get #frame() {
-    return this.renderRoot?.querySelector('iframe')?.contentWindow;
+    this.#session?.abort();
+    clearTimeout(this.#silentTimer);
+    this.#config = this.#frame = this.#prefetch = this.#error = undefined;
+    this.#loading = false;
+    this.requestUpdate();
   }
 
   #onMessage = (event: MessageEvent) => {
-    const session = this.#session;
-    const message = session && classifyMessage(event, session.config.embedOrigin, this.#frame);
-    if (!message) return;
-    if (message.kind == 'request') this.#onRequest(session!);
-    else if (message.kind == 'error') this.#fail({ source: 'spotnana', code: message.code, message: message.message });
-    else this.#emit('spotnana-message', { data: message.data });
+    const message = this.#frame && classifyMessage(event, this.#config!.embedOrigin, this.#frame.contentWindow);
+    if (message == TOKEN_EXCHANGE_REQUEST) this.#onRequest();
+    else if (message && 'code' in message) this.#fail(message);
+    else if (message) this.#emit('spotnana-message', message);
   };
 
-  #onLoad = () => {
-    const session = this.#session;
-    if (!session) return;
-    this.#emit('spotnana-load', { url: session.config.src });
+  #onLoad(frame: HTMLIFrameElement) {
+    if (frame != this.#frame) return;
+    this.#emit('spotnana-load', { url: frame.src });
     // Only the first load after the URL was set starts the clock; navigations inside the frame do not.
-    if (session.loaded) return;
-    session.loaded = true;
-    if (!session.asked) {
-      session.silentTimer = setTimeout(
-        () =>
-          this.#fail({
-            source: 'spotnana',
-            code: 'no-request',
-            message: `The Spotnana frame has not asked for tokens ${SILENT_AFTER / 1000} s after loading. Is ${location.origin} on Spotnana's allow-list for this org, and does the embed URL point at Spotnana?`,
-          }),
-        SILENT_AFTER,
-      );
-    }
-  };
+    if (!this.#silentCheckDue) return;
+    this.#silentCheckDue = false;
+    this.#silentTimer = setTimeout(() => {
+      const message = `No token request 15 s after the frame loaded: is ${location.origin} on Spotnana's allow-list for this org, and is embed-url Spotnana's?`;
+      this.#fail({ source: 'spotnana', code: 'no-request', message });
+    }, 15_000);
+  }
 
-  async #onRequest(session: Session) {
-    const verdict = session.guard(performance.now());
-    if (verdict != 'ok') {
-      if (verdict == 'trip') {
-        this.#fail({
-          source: 'spotnana',
-          code: 'request-loop',
-          message: 'The Spotnana frame asked for tokens more than 5 times in a minute; no more are sent until reload().',
-        });
-      }
-      return;
-    }
-    session.asked = true;
-    clearTimeout(session.silentTimer);
+  async #onRequest() {
+    const { signal } = this.#session!;
+    if (!this.#guard!(performance.now())) return;
+    this.#silentCheckDue = false;
+    clearTimeout(this.#silentTimer);
     this.#emit('spotnana-token-request', {});
 
     // The prefetched set serves the first request only, and only while fresh; a request
     // that arrives while it is in flight waits for it. Every other request fetches anew.
-    const prefetch = session.prefetch;
-    session.prefetch = undefined;
-    let held = prefetch && (await prefetch);
-    if (prefetch && !held) return; // the prefetch failed and has said so
-    const prefetched = !!held && isFresh(held);
-    if (!prefetched) held = await this.#fetch(session);
-    const frame = this.#frame;
-    if (!held || session != this.#session || !frame) return;
+    const prefetch = this.#prefetch;
+    this.#prefetch = undefined;
+    let held = await prefetch;
+    if (signal.aborted || (prefetch && !held)) return; // a failed prefetch has said so
+    const prefetched = !!held && held.freshUntil > Date.now();
+    if (!prefetched) held = await this.#fetch(this.#config!);
+    const frame = this.#frame?.contentWindow;
+    if (!held || signal.aborted || !frame) return;
 
-    const { accessToken, refreshToken } = held.tokens;
     // Pinned to the embed origin: if the frame has navigated elsewhere, the browser drops it.
-    frame.postMessage({ type: TOKEN_EXCHANGE_RESPONSE, payload: { accessToken, refreshToken } }, session.config.embedOrigin);
-    this.#setView('none');
+    frame.postMessage({ type: TOKEN_EXCHANGE_RESPONSE, payload: { accessToken: held.accessToken, refreshToken: held.refreshToken } }, this.#config!.embedOrigin);
+    this.#loading = false;
+    this.#error = undefined;
+    this.requestUpdate();
     this.#emit('spotnana-token-sent', { prefetched });
   }
 
-  async #fetch(session: Session): Promise<Held | undefined> {
-    const { config, controller } = session;
+  async #fetch(config: EmbedConfig): Promise<Held | undefined> {
+    const { signal } = this.#session!;
     try {
-      const tokens = await fetchTokens({
-        endpoint: config.tokenEndpoint,
-        provider: this.tokenProvider,
-        credentials: config.credentials,
-        timeout: config.timeout,
-        signal: controller.signal,
-        env: config.env,
-        embedOrigin: config.embedOrigin,
-      });
-      return { tokens, at: Date.now() };
+      const tokens = await fetchTokens({ ...config, provider: this.tokenProvider, signal });
+      // Fresh while 60 s of its lifetime are left, or (lifetime unknown) for 60 s.
+      return { ...tokens, freshUntil: Date.now() + (tokens.expiresIn == null ? 60_000 : tokens.expiresIn * 1000 - 60_000) };
     } catch (error) {
       // An aborted fetch (reload, signOut, removal) is no error.
-      if (session == this.#session && !controller.signal.aborted) {
-        const { source, code, message, status } = error as TokenError;
-        this.#fail(status ? { source, code, message, status } : { source, code, message });
-      }
+      if (!signal.aborted) this.#fail((error as EmbedError).detail);
     }
   }
 
   #fail(detail: SpotnanaErrorDetail) {
     if (this.#emit('spotnana-error', detail, true)) {
-      this.#errorMessage = detail.message;
-      this.#setView('error');
+      this.#error = detail.message;
+      this.requestUpdate();
     }
   }
 
-  #setView(view: View) {
-    this.#view = view;
-    this.requestUpdate();
-  }
-
-  #emit<K extends keyof SpotnanaEmbedEventMap>(type: K, detail: SpotnanaEmbedEventMap[K]['detail'], cancelable = false) {
+  #emit<K extends keyof SpotnanaEmbedEventMap>(type: K, detail: SpotnanaEmbedEventMap[K]['detail'], cancelable?: boolean) {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 }

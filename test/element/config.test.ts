@@ -44,7 +44,7 @@ describe('the iframe URL', () => {
   });
 
   it('resolves a relative token-endpoint against the document', () => {
-    expect(resolveConfig({ tokenEndpoint: '../api/token' }, base).tokenEndpoint).to.equal('https://host.example/api/token');
+    expect(resolveConfig({ tokenEndpoint: '../api/token' }, base).endpoint).to.equal('https://host.example/api/token');
   });
 
   for (const ok of ['http://localhost:4000', 'http://127.0.0.1', 'http://127.1.2.3:8080/a', 'http://[::1]:4000', 'https://proxy.example']) {

@@ -5,7 +5,8 @@
 // are only ever asserted as lower bounds.
 import { expect } from '@open-wc/testing';
 import type { SpotnanaEmbed } from '../../src/index.js';
-import { fetchTokens, retryDelay, TokenError, type TokenProvider, type TokenRequest, type Tokens } from '../../src/token-client.js';
+import { EmbedError } from '../../src/error.js';
+import { fetchTokens, retryDelay, type TokenProvider, type TokenRequest, type Tokens } from '../../src/token-client.js';
 import { EMBED_ORIGIN, command, embed, errors, ofType, reports, responses, sleep, tokenLog, uid, until, view } from './helpers.js';
 
 // Nothing the client or the element does may throw into the page.
@@ -43,11 +44,11 @@ const rejection = (promise: Promise<unknown>): Promise<any> =>
     (error) => error,
   );
 
-/** Asserts a TokenError with these fields, and that neither its message nor its string form holds a token of `key`. */
+/** Asserts an EmbedError with this detail, and that neither its message nor its string form holds a token of `key`. */
 function expectTokenError(error: unknown, source: string, code: string, status?: number, key?: string) {
-  expect(error, String(error)).to.be.instanceOf(TokenError);
-  const e = error as TokenError;
-  expect({ source: e.source, code: e.code, status: e.status }).to.deep.equal({ source, code, status });
+  expect(error, String(error)).to.be.instanceOf(EmbedError);
+  const e = error as EmbedError;
+  expect(e.detail).to.deep.equal(status ? { source, code, message: e.message, status } : { source, code, message: e.message });
   expect(e.message).to.be.a('string').and.not.equal('');
   if (key) {
     for (const text of [e.message, String(e), JSON.stringify(e)]) {
@@ -77,16 +78,15 @@ describe('fetchTokens: a good answer becomes a token set', () => {
     expect(await promise).to.deep.equal({ accessToken: `at-${key}-1`, refreshToken: `rt-${key}-1`, expiresIn: 3600 });
   });
 
-  it('accepts an answer without expiresIn, and leaves expiresIn out', async () => {
+  it('accepts an answer without expiresIn', async () => {
     const { key, promise } = call('okne');
     const tokens = await promise;
-    expect(tokens).to.deep.equal({ accessToken: `at-${key}-1`, refreshToken: `rt-${key}-1` });
-    expect(tokens).not.to.have.property('expiresIn');
+    expect(tokens).to.deep.equal({ accessToken: `at-${key}-1`, refreshToken: `rt-${key}-1`, expiresIn: undefined });
   });
 
   it('reads a body that arrives slowly but within the timeout', async () => {
     const { key, promise } = call('trickle:5', { timeout: 3000 });
-    expect(await promise).to.deep.equal({ accessToken: `at-${key}-1`, refreshToken: `rt-${key}-1` });
+    expect(await promise).to.deep.equal({ accessToken: `at-${key}-1`, refreshToken: `rt-${key}-1`, expiresIn: undefined });
   });
 });
 
@@ -106,12 +106,12 @@ describe('fetchTokens: an invalid answer is invalid-response, at once and never 
     ['bigchunked', 'a body over 64 KiB without Content-Length'],
   ];
 
-  it('for each kind of bad answer: TokenError(token-endpoint, invalid-response), no status, 1 attempt, no token in the message', async () => {
+  it('for each kind of bad answer: EmbedError(token-endpoint, invalid-response), no status, 1 attempt, no token in the message', async () => {
     await Promise.all(
       invalid.map(async ([script, what]) => {
         const { key, promise } = call(script);
         const error = await rejection(promise);
-        expect(error.code, `${script}: ${what}`).to.equal('invalid-response');
+        expect(error.detail.code, `${script}: ${what}`).to.equal('invalid-response');
         expectTokenError(error, 'token-endpoint', 'invalid-response', undefined, key);
         expect(await attempts(key), `${script}: attempts`).to.equal(1);
       }),
@@ -240,7 +240,7 @@ describe('fetchTokens: waits between attempts', () => {
 });
 
 describe('fetchTokens: the caller aborts', () => {
-  it('mid-fetch: rejects with the abort reason (no TokenError) and makes no further attempt', async () => {
+  it('mid-fetch: rejects with the abort reason (no EmbedError) and makes no further attempt', async () => {
     const { key, controller, promise } = call('hang', { timeout: 5000 });
     await until(() => attempts(key), 'the first attempt');
     const reason = new Error('the element went away');
@@ -400,7 +400,7 @@ describe('tokenProvider: replaces the endpoint, validated like it, never retried
     for (const [what, answer] of shapes) {
       const p = provider(async () => answer);
       const error = await rejection(viaProvider(p.fn).promise);
-      expect(error.code, what).to.equal('invalid-response');
+      expect(error.detail.code, what).to.equal('invalid-response');
       expectTokenError(error, 'token-provider', 'invalid-response');
       expect(p.calls, what).to.have.length(1);
     }
