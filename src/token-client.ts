@@ -51,7 +51,8 @@ const invalid = (source: Source, what: string) => fail(source, 'invalid-response
 export function retryDelay(attempt: number, retryAfter: string | null | undefined, random: number, now = Date.now()): number {
   // Whole seconds, or an HTTP date (which always has hh:mm:ss; Date.parse alone would
   // read "1.5" or "-1" as dates in 2001 and retry at once).
-  const wait = /^\s*\d+\s*$/.test(retryAfter!) ? +retryAfter! * 1000 : /\d\d:\d\d:\d\d/.test(retryAfter!) ? Date.parse(retryAfter!) - now : NaN;
+  const value = retryAfter ?? '';
+  const wait = /^\s*\d+\s*$/.test(value) ? +value * 1000 : /\d\d:\d\d:\d\d/.test(value) ? Date.parse(value) - now : NaN;
   return wait >= 0 ? Math.min(wait, 30_000) : wait < 0 ? 0 : 500 * 2 ** (attempt - 1) * (0.5 + random / 2);
 }
 
