@@ -9,7 +9,7 @@
 //   node scripts/size.mjs --check   prints it and exits 1 when a hard limit is exceeded
 //   SIZE_PAD=3000 node scripts/size.mjs --check
 //                                   the same for a build padded with 3000 random bytes of
-//                                   code, to see the check fail (test/node/size.test.ts)
+//                                   code, to see the check fail (test/package/size.test.ts)
 //
 // Run it after `npm run build` (it reads the CDN file from dist/; a padded build is made in
 // memory).

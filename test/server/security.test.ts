@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { inspect } from 'node:util';
 import { TokenExchangeError, createTokenHandler, exchangeToken, type TokenHandlerOptions } from '../../src/server/index.ts';
-import { TOKEN_RESPONSE, everythingOf, recordingServer, sendJson, serveFetch, type Running } from './server-test-helpers.ts';
+import { TOKEN_RESPONSE, everythingOf, recordingServer, sendJson, serveFetch, type Running } from '../support/servers.ts';
 
 const SECRET = 'sec-client-secret-7f3e9a1b2c';
 const SUBJECT = 'subj-host-session-4d5e6f7a8b';

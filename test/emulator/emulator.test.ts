@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
 import { createUserDetailHandler } from '../../src/server/index.ts';
-import { closedPortUrl, recordingServer, sendJson, serveFetch, type Running } from './server-test-helpers.ts';
+import { closedPortUrl, recordingServer, sendJson, serveFetch, type Running } from '../support/servers.ts';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';

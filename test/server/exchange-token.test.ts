@@ -18,7 +18,7 @@ import {
   sendJson,
   serveFetch,
   type Running,
-} from './server-test-helpers.ts';
+} from '../support/servers.ts';
 
 const CLIENT_ID = 'test-client';
 const CLIENT_SECRET = 'cs-9f8e7d6c5b4a-very-secret';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, decodeProtectedHeader, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, jwtVerify } from 'jose';
 import { JWT_TOKEN_TYPE, createJwksHandler, createSubjectTokenSigner, exchangeToken } from '../../src/server/index.ts';
-import { TOKEN_RESPONSE, recordingServer, sendJson, serveFetch, type Running } from './server-test-helpers.ts';
+import { TOKEN_RESPONSE, recordingServer, sendJson, serveFetch, type Running } from '../support/servers.ts';
 
 let keys: Awaited<ReturnType<typeof generateKeyPair>>;
 let other: Awaited<ReturnType<typeof generateKeyPair>>;

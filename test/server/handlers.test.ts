@@ -15,7 +15,7 @@ import {
   createUserDetailHandler,
   type TokenHandlerOptions,
 } from '../../src/server/index.ts';
-import { closedPortUrl, everythingOf, recordingServer, sendJson, serveFetch, type Running } from './server-test-helpers.ts';
+import { closedPortUrl, everythingOf, recordingServer, sendJson, serveFetch, type Running } from '../support/servers.ts';
 
 const CLIENT_ID = 'handler-client';
 const CLIENT_SECRET = 'handler-secret-0a9b8c7d6e5f';
