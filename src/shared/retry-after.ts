@@ -1,0 +1,20 @@
+// The `Retry-After` header (RFC 9110 §10.2.3), read the same way by the element's token
+// client and by the server half's exchange. Input: the header's value (or nothing) and
+// the current time. Output: how many milliseconds to wait, or undefined when there is no
+// readable value. Callers apply their own cap.
+
+/** delay-seconds: one or more digits, nothing else. */
+const DELAY_SECONDS = /^\d+$/;
+/** An HTTP date always has hh:mm:ss; `Date.parse` alone would read "1.5" or "-1" as dates in 2001. */
+const HTTP_DATE_TIME = /\d\d:\d\d:\d\d/;
+const MS_PER_SECOND = 1000;
+
+/** Milliseconds to wait before retrying, or undefined when `value` is absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  const trimmed = (value ?? '').trim();
+  if (DELAY_SECONDS.test(trimmed)) return Number(trimmed) * MS_PER_SECOND;
+  if (!HTTP_DATE_TIME.test(trimmed)) return undefined;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
