@@ -135,6 +135,19 @@ async function answerToken(step, key, n, req, res) {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       return res.end(body);
     }
+    case 'midlen': {
+      // a valid answer of about 40 KiB, under the cap, with a correct Content-Length
+      const body = JSON.stringify(tokens(key, n, { expiresIn: 3600, pad: 'x'.repeat(40 * 1024) }));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      return res.end(body);
+    }
+    case 'hugenan': {
+      // a valid 4 MiB answer whose Content-Length is not a number: the body ends when the
+      // connection closes, and only counting the bytes read finds it over the cap
+      const body = JSON.stringify(tokens(key, n, { expiresIn: 3600, pad: 'x'.repeat(4 * 1024 * 1024) }));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 'many', connection: 'close' });
+      return res.end(body);
+    }
     case 'bighead':
       // Content-Length over 64 KiB, the body's first bytes (some browsers hand the answer over
       // only once body bytes arrive) and then no more: only a client that refuses the answer
@@ -190,6 +203,7 @@ export async function handle(req, res) {
   const url = new URL(req.url, `http://${req.headers.host}`);
   const q = url.searchParams;
   if (url.pathname.startsWith('/fake-frame')) {
+    push(reports, q.get('id') ?? 'anon', { host: req.headers.host, request: { referer: req.headers.referer ?? null } });
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(frameHtml);
     return true;
