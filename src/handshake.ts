@@ -9,9 +9,17 @@ export const TOKEN_EXCHANGE_REQUEST = 'TOKEN_EXCHANGE_REQUEST';
 export const TOKEN_EXCHANGE_RESPONSE = 'TOKEN_EXCHANGE_RESPONSE';
 export const TOKEN_EXCHANGE_ERROR = 'TOKEN_EXCHANGE_ERROR';
 
+/** The loop guard answers at most this many requests in any LOOP_WINDOW_MS. */
+export const LOOP_LIMIT = 5;
+export const LOOP_WINDOW_MS = 60_000;
+
 /** A string own property of an object that is not an array (structured clone keeps an array's own properties). */
-const ownString = (o: any, key: string): string | undefined =>
-  typeof o == 'object' && o && !Array.isArray(o) && Object.hasOwn(o, key) && typeof o[key] == 'string' ? o[key] : undefined;
+function ownString(value: any, key: string): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, key))
+    return undefined;
+  const field = value[key];
+  return typeof field === 'string' ? field : undefined;
+}
 
 /**
  * Reads a message event: a token request, the frame's error, or any other message. Anything
@@ -30,8 +38,8 @@ export function classifyMessage(
     if (!frame || event.source !== frame || event.origin !== embedOrigin) return;
     const data = event.data;
     const type = ownString(data, 'type');
-    if (type == TOKEN_EXCHANGE_REQUEST) return type;
-    if (type != TOKEN_EXCHANGE_ERROR) return { data };
+    if (type === TOKEN_EXCHANGE_REQUEST) return type;
+    if (type !== TOKEN_EXCHANGE_ERROR) return { data };
     const { payload } = data;
     return {
       source: 'spotnana',
@@ -47,13 +55,19 @@ export function classifyMessage(
  * a frame stuck in a refresh loop must not hammer the host's backend or Spotnana's
  * rate-limited token API. A new guard comes with every reload.
  */
-export function createLoopGuard(onTrip: () => void, limit = 5, windowMs = 60_000): (now: number) => boolean {
-  let times: number[] | undefined = [];
+export function createLoopGuard(
+  onTrip: () => void,
+  limit = LOOP_LIMIT,
+  windowMs = LOOP_WINDOW_MS,
+): (now: number) => boolean {
+  let times: number[] = [];
+  let tripped = false;
   return (now) => {
-    if (!times) return false;
-    times = times.filter((t) => now - t < windowMs);
-    if (times.push(now) <= limit) return true;
-    times = undefined;
+    if (tripped) return false;
+    times = times.filter((time) => now - time < windowMs);
+    times.push(now);
+    if (times.length <= limit) return true;
+    tripped = true;
     onTrip();
     return false;
   };

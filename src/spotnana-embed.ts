@@ -1,18 +1,31 @@
-// The element: properties, render and lifecycle. It wires the parts together, one way:
-// attributes -> config (config.ts) -> token client (token-client.ts) and handshake
-// (handshake.ts) -> events and views. Tokens live only in memory, in the current session.
+// The element: properties, render and lifecycle. It validates the configuration
+// (config.ts), starts one EmbedSession per iframe life (session.ts) and turns what the
+// session reports into events and views. Tokens never pass through here.
 
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { resolveConfig, type EmbedConfig, type SpotnanaEnv, type TokenCredentials, type TokenFetch } from './config.js';
-import type { EmbedError } from './error.js';
+import {
+  DEFAULTS,
+  resolveConfig,
+  type EmbedConfig,
+  type SpotnanaEnv,
+  type TokenCredentials,
+  type TokenFetch,
+} from './config.js';
+import { errorDetail } from './error.js';
 import type { SpotnanaEmbedEventMap, SpotnanaErrorDetail } from './events.js';
-import { classifyMessage, createLoopGuard, TOKEN_EXCHANGE_REQUEST, TOKEN_EXCHANGE_RESPONSE } from './handshake.js';
+import { EmbedSession, type SessionReport } from './session.js';
 import { styles } from './spotnana-embed.styles.js';
-import { fetchTokens, type TokenProvider, type Tokens } from './token-client.js';
+import type { TokenProvider } from './token-client.js';
 
-/** A fetched token set and until when it may serve as the prefetched set. */
-type Held = Tokens & { freshUntil: number };
-
+/** Properties whose changes apply to the iframe's attributes only: no validation, no reload. */
+const FRAME_OPTIONS = new Set<PropertyKey>(['frameTitle', 'allow']);
+/** The page's early frame, declared in the element's light DOM. */
+const EARLY_FRAME = ':scope > iframe[slot="frame"]';
+const CONFIG_FAILURE: SpotnanaErrorDetail = {
+  source: 'config',
+  code: 'invalid-option',
+  message: 'The configuration is invalid.',
+};
 
 /**
  * Embeds the Spotnana travel platform: renders its iframe, gets tokens from the host's
@@ -28,10 +41,11 @@ type Held = Tokens & { freshUntil: number };
  * @fires {CustomEvent<SpotnanaErrorDetail>} spotnana-error - Anything failed: `{ source, code, message, status? }`. Cancelable: `preventDefault()` suppresses the built-in error view.
  * @fires {CustomEvent<{ data: unknown }>} spotnana-message - Any other message from the element's own iframe at the embed origin.
  *
+ * @slot frame - The page's early frame (`<iframe slot="frame">` with the URL the element would build), adopted instead of a frame of the element's own.
  * @slot loading - Shown until the tokens were sent (default: an indeterminate `<progress>` and "Loading Spotnana…").
  * @slot error - Shown after an error (default: the error's message and a retry button).
  *
- * @csspart frame - The Spotnana iframe.
+ * @csspart frame - The Spotnana iframe (when it is the element's own; an adopted early frame stays in the page's DOM).
  * @csspart loading - The loading view (`role="status"`).
  * @csspart error - The error view (`role="alert"`).
  * @csspart retry - The default error view's retry button.
@@ -75,205 +89,191 @@ export class SpotnanaEmbed extends LitElement {
   declare frameTitle: string;
   /** The iframe's `allow` attribute (permissions policy), e.g. `clipboard-write; fullscreen`. */
   declare allow?: string;
-  /** Milliseconds one token-endpoint attempt (or the provider) may take before it is aborted. */
+  /** Milliseconds one token-endpoint attempt (or the provider) may take before it is aborted: an integer from 1 to 120000. */
   declare tokenTimeout: number;
   /** Replaces the fetch of `token-endpoint` when set; not retried, aborted through `signal` after `token-timeout` ms. */
   declare tokenProvider: TokenProvider | undefined;
 
-  /** The current session's configuration: one iframe's life, from its URL being set to a reload, a config change or removal. */
-  #config?: EmbedConfig;
-  /** A new iframe element per session: a reload is a fresh browsing context. */
-  #frame?: HTMLIFrameElement;
-  /** Aborted when the session ends: its fetches stop and nothing is posted afterwards. */
-  #session?: AbortController;
-  /** Whether to answer a request now (the loop guard). */
-  #guard?: (now: number) => boolean;
-  /** The eager prefetch, until a request claims it or it fails. */
-  #prefetch?: Promise<Held | undefined>;
-  /** The first load of the frame starts the silent-frame clock, unless a valid request came first. */
-  #silentCheckDue = false;
-  #silentTimer?: ReturnType<typeof setTimeout>;
-  /** The loading view shows until tokens are sent; the error view while this holds a message. */
-  #loading = false;
-  #error?: string;
-  /** Set by reload(), a reconnect or an invalid config: start a new session on the next update. */
-  #restart = true;
+  /** The current iframe's life; none while signed out, disconnected or misconfigured. */
+  #session?: EmbedSession;
+  /** Start a new session on the next update: on connect, after reload(). */
+  #sessionDue = true;
+  /** Only the first session may adopt the page's early frame. */
+  #mayAdopt = true;
   #signedOut = false;
+  /** The loading view shows from a session's start until tokens are sent or something fails. */
+  #loading = false;
+  /** The error view shows while this holds a message. */
+  #errorMessage?: string;
 
   constructor() {
     super();
-    this.env = 'sandbox';
-    this.path = '/';
-    this.tokenCredentials = 'same-origin';
-    this.tokenFetch = 'eager';
-    this.frameTitle = 'Spotnana';
-    this.tokenTimeout = 10000;
+    this.env = DEFAULTS.env;
+    this.path = DEFAULTS.path;
+    this.tokenCredentials = DEFAULTS.tokenCredentials;
+    this.tokenFetch = DEFAULTS.tokenFetch;
+    this.frameTitle = DEFAULTS.frameTitle;
+    this.tokenTimeout = DEFAULTS.tokenTimeout;
   }
 
   override connectedCallback() {
     super.connectedCallback();
-    addEventListener('message', this.#onMessage);
+    this.#sessionDue = true;
     this.requestUpdate();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    removeEventListener('message', this.#onMessage);
-    this.#stop();
-    this.#restart = true;
+    this.#endSession();
   }
 
   // The configuration is validated here, in the update, not in the constructor or
   // connectedCallback: frameworks set properties after inserting the element.
   protected override willUpdate(changed: PropertyValues<this>) {
-    // Changes of anything but frameTitle and allow are validated (and may reload).
-    const restart = this.#restart;
-    if (this.isConnected && !this.#signedOut && (restart || [...changed.keys()].some((p) => p != 'frameTitle' && p != 'allow'))) {
-      this.#restart = false;
-      try {
-        const config = resolveConfig(this, document.baseURI);
-        if (restart || config.key != this.#config?.key) this.#start(config);
-        // Options that need no reload apply from the next fetch.
-        this.#config = config;
-      } catch (error) {
-        // No iframe while the configuration is invalid.
-        this.#stop();
-        this.#fail((error as EmbedError).detail);
-      }
+    const configChanged = [...changed.keys()].some((key) => !FRAME_OPTIONS.has(key));
+    if (this.isConnected && !this.#signedOut && (this.#sessionDue || configChanged)) {
+      this.#applyConfig(changed.has('tokenProvider'));
     }
-    const frame = this.#frame;
-    if (frame) {
-      frame.title = this.frameTitle || 'Spotnana';
-      if (this.allow) frame.allow = this.allow;
-      else frame.removeAttribute('allow');
-    }
+    this.#applyFrameOptions();
   }
 
   protected override render() {
-    return [
-      this.#frame,
-      this.#error != null
-        ? html`<div part="error" role="alert">
-            <slot name="error">
-              <p><strong>Spotnana could not be loaded.</strong></p>
-              <p>${this.#error}</p>
-              <button part="retry" @click=${this.reload}>Try again</button>
-            </slot>
-          </div>`
-        : this.#loading
-          ? html`<div part="loading" role="status"><slot name="loading"><progress></progress>Loading Spotnana…</slot></div>`
-          : nothing,
-    ];
+    const session = this.#session;
+    let frame: unknown = nothing;
+    if (session) frame = session.adopted ? html`<slot name="frame"></slot>` : session.frame;
+    return [frame, this.#renderView()];
+  }
+
+  #renderView() {
+    if (this.#errorMessage !== undefined) {
+      return html`<div part="error" role="alert">
+        <slot name="error">
+          <p><strong>Spotnana could not be loaded.</strong></p>
+          <p>${this.#errorMessage}</p>
+          <button part="retry" @click=${this.reload}>Try again</button>
+        </slot>
+      </div>`;
+    }
+    if (this.#loading) {
+      return html`<div part="loading" role="status">
+        <slot name="loading"><progress></progress>Loading Spotnana…</slot>
+      </div>`;
+    }
+    return nothing;
   }
 
   /** Drops any tokens it holds and starts the iframe afresh (and resets the loop guard). */
   reload() {
-    this.#stop();
+    this.#endSession();
     this.#signedOut = false;
-    this.#restart = true;
+    this.#sessionDue = true;
   }
 
   /** For when the host's user signs out: drops tokens, aborts any fetch, removes the iframe; only `reload()` brings it back. */
   signOut() {
-    this.#stop();
+    this.#endSession();
     this.#signedOut = true;
   }
 
-  #start(config: EmbedConfig) {
-    this.#stop();
-    const frame = (this.#frame = document.createElement('iframe'));
-    frame.setAttribute('part', 'frame');
-    frame.src = config.src;
-    frame.onload = () => this.#onLoad(frame);
-    this.#session = new AbortController();
-    this.#guard = createLoopGuard(() =>
-      this.#fail({ source: 'spotnana', code: 'request-loop', message: 'Over 5 token requests in a minute: none is answered until reload().' }),
-    );
-    this.#loading = this.#silentCheckDue = true;
-    if (config.eager) {
-      // In parallel with the iframe's load. A failed prefetch is dropped so that a
-      // request arriving later starts a fetch of its own.
-      const prefetch = (this.#prefetch = this.#fetch(config));
-      prefetch.then((held) => {
-        if (!held && this.#prefetch == prefetch) this.#prefetch = undefined;
-      });
+  /** Validates the configuration; starts a session, or passes the new options to the current one. */
+  #applyConfig(providerChanged: boolean) {
+    let config: EmbedConfig;
+    try {
+      config = resolveConfig(this, document.baseURI);
+    } catch (thrown) {
+      // No iframe while the configuration is invalid, not even the page's early frame.
+      this.#endSession();
+      this.#removeEarlyFrames();
+      this.#sessionDue = false;
+      this.#fail(errorDetail(thrown, CONFIG_FAILURE));
+      return;
     }
+    const session = this.#session;
+    if (this.#sessionDue || !session || session.config.reloadKey !== config.reloadKey) {
+      this.#startSession(config);
+    } else {
+      session.update(config);
+      if (providerChanged) session.sourceChanged();
+    }
+  }
+
+  #startSession(config: EmbedConfig) {
+    this.#endSession();
+    this.#sessionDue = false;
+    const adopt = this.#mayAdopt ? this.#earlyFrame(config.src) : undefined;
+    this.#mayAdopt = false;
+    if (!adopt) this.#removeEarlyFrames();
+    const session = new EmbedSession({ config, adopt, provider: () => this.tokenProvider, report: this.#report });
+    this.#session = session;
+    this.#loading = true;
+    session.start();
   }
 
   /** Ends the session (held tokens dropped, fetches aborted with no error, timers cleared) and any view. */
-  #stop() {
-    this.#session?.abort();
-    clearTimeout(this.#silentTimer);
-    this.#config = this.#frame = this.#prefetch = this.#error = undefined;
+  #endSession() {
+    this.#session?.stop();
+    this.#session = undefined;
     this.#loading = false;
+    this.#errorMessage = undefined;
     this.requestUpdate();
   }
 
-  #onMessage = (event: MessageEvent) => {
-    const message = this.#frame && classifyMessage(event, this.#config!.embedOrigin, this.#frame.contentWindow);
-    if (message == TOKEN_EXCHANGE_REQUEST) this.#onRequest();
-    else if (message && 'code' in message) this.#fail(message);
-    else if (message) this.#emit('spotnana-message', message);
+  /** The page's early frame, when its `src` is exactly the URL this element would build. */
+  #earlyFrame(src: string): HTMLIFrameElement | undefined {
+    const frame = this.querySelector<HTMLIFrameElement>(EARLY_FRAME);
+    const declared = frame?.getAttribute('src');
+    if (!frame || declared === null || declared === undefined) return undefined;
+    try {
+      return new URL(declared, document.baseURI).href === src ? frame : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #removeEarlyFrames() {
+    for (const frame of this.querySelectorAll(EARLY_FRAME)) frame.remove();
+  }
+
+  #applyFrameOptions() {
+    const session = this.#session;
+    if (!session) return;
+    const { frame } = session;
+    // The page styles and names its own early frame; the element only fills in a missing title.
+    if (session.adopted) {
+      if (!frame.title) frame.title = this.frameTitle || DEFAULTS.frameTitle;
+      return;
+    }
+    frame.title = this.frameTitle || DEFAULTS.frameTitle;
+    if (this.allow) frame.allow = this.allow;
+    else frame.removeAttribute('allow');
+  }
+
+  /** What the session reports, as events and views. */
+  #report: SessionReport = {
+    load: (url) => this.#emit('spotnana-load', { url }),
+    request: () => this.#emit('spotnana-token-request', {}),
+    sent: (prefetched) => {
+      this.#loading = false;
+      this.#errorMessage = undefined;
+      this.requestUpdate();
+      this.#emit('spotnana-token-sent', { prefetched });
+    },
+    error: (detail) => this.#fail(detail),
+    message: (data) => this.#emit('spotnana-message', { data }),
   };
 
-  #onLoad(frame: HTMLIFrameElement) {
-    if (frame != this.#frame) return;
-    this.#emit('spotnana-load', { url: frame.src });
-    // Only the first load after the URL was set starts the clock; navigations inside the frame do not.
-    if (!this.#silentCheckDue) return;
-    this.#silentCheckDue = false;
-    this.#silentTimer = setTimeout(() => {
-      const message = `No token request 15 s after the frame loaded: is ${location.origin} on Spotnana's allow-list for this org, and is embed-url Spotnana's?`;
-      this.#fail({ source: 'spotnana', code: 'no-request', message });
-    }, 15_000);
-  }
-
-  async #onRequest() {
-    const { signal } = this.#session!;
-    if (!this.#guard!(performance.now())) return;
-    this.#silentCheckDue = false;
-    clearTimeout(this.#silentTimer);
-    this.#emit('spotnana-token-request', {});
-
-    // The prefetched set serves the first request only, and only while fresh; a request
-    // that arrives while it is in flight waits for it. Every other request fetches anew.
-    const prefetch = this.#prefetch;
-    this.#prefetch = undefined;
-    let held = await prefetch;
-    if (signal.aborted || (prefetch && !held)) return; // a failed prefetch has said so
-    const prefetched = !!held && held.freshUntil > Date.now();
-    if (!prefetched) held = await this.#fetch(this.#config!);
-    const frame = this.#frame?.contentWindow;
-    if (!held || signal.aborted || !frame) return;
-
-    // Pinned to the embed origin: if the frame has navigated elsewhere, the browser drops it.
-    frame.postMessage({ type: TOKEN_EXCHANGE_RESPONSE, payload: { accessToken: held.accessToken, refreshToken: held.refreshToken } }, this.#config!.embedOrigin);
-    this.#loading = false;
-    this.#error = undefined;
-    this.requestUpdate();
-    this.#emit('spotnana-token-sent', { prefetched });
-  }
-
-  async #fetch(config: EmbedConfig): Promise<Held | undefined> {
-    const { signal } = this.#session!;
-    try {
-      const tokens = await fetchTokens({ ...config, provider: this.tokenProvider, signal });
-      // Fresh while 60 s of its lifetime are left, or (lifetime unknown) for 60 s.
-      return { ...tokens, freshUntil: Date.now() + (tokens.expiresIn == null ? 60_000 : tokens.expiresIn * 1000 - 60_000) };
-    } catch (error) {
-      // An aborted fetch (reload, signOut, removal) is no error.
-      if (!signal.aborted) this.#fail((error as EmbedError).detail);
-    }
-  }
-
+  /** Raises `spotnana-error`; the error view shows unless the host prevents it, and the loading view ends either way. */
   #fail(detail: SpotnanaErrorDetail) {
-    if (this.#emit('spotnana-error', detail, true)) {
-      this.#error = detail.message;
-      this.requestUpdate();
-    }
+    this.#loading = false;
+    if (this.#emit('spotnana-error', detail, true)) this.#errorMessage = detail.message;
+    this.requestUpdate();
   }
 
-  #emit<K extends keyof SpotnanaEmbedEventMap>(type: K, detail: SpotnanaEmbedEventMap[K]['detail'], cancelable?: boolean) {
+  #emit<K extends keyof SpotnanaEmbedEventMap>(
+    type: K,
+    detail: SpotnanaEmbedEventMap[K]['detail'],
+    cancelable = false,
+  ) {
     return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 }

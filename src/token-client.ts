@@ -1,11 +1,12 @@
 // The token client: the host's token endpoint (or a tokenProvider) -> a validated Tokens set.
 // Inputs: the endpoint URL or the provider, the credentials mode, the per-attempt timeout
 // and an AbortSignal for the whole call. Output: Tokens, or an EmbedError carrying the
-// SPEC's source/code; an aborted call rejects with the signal's reason and is no error.
-// No DOM, no Lit: fetch, AbortSignal, timers.
+// source/code of `spotnana-error`; an aborted call rejects with the signal's reason and is
+// no error. No DOM, no Lit: fetch, AbortController, timers.
 
-import { EmbedError } from './error.js';
+import { EmbedError, isEmbedError, messageOf } from './error.js';
 import type { TokenErrorCode } from './events.js';
+import { parseRetryAfter } from './shared/retry-after.js';
 
 /** What the host's backend hands over for one embed session. */
 export interface Tokens {
@@ -36,98 +37,192 @@ export interface TokenRequest {
   signal: AbortSignal;
   env: string;
   embedOrigin: string;
+  /** The first attempt's answer when it was already requested (the early listener's fetch). */
+  firstResponse?: Promise<Response>;
 }
 
-/** Answers larger than this are refused unread: no backend needs more for two tokens. */
+/** Answers larger than this are refused: no backend needs more for two tokens. */
 export const MAX_BODY = 64 * 1024;
+/** At most three attempts in all: the first and two retries. */
+export const MAX_ATTEMPTS = 3;
+/** The first retry waits BASE_BACKOFF_MS × [0.5, 1); each later one twice as long. */
+const BASE_BACKOFF_MS = 500;
+/** A `Retry-After` longer than this is capped. */
+const MAX_RETRY_AFTER_MS = 30_000;
+/** Statuses worth another attempt besides 5xx: Request Timeout, Too Many Requests. */
+const RETRIED_STATUSES = [408, 429];
+const SERVER_ERROR = 500;
+/** A well-formed Content-Length: digits only. */
+const CONTENT_LENGTH = /^\d+$/;
 
-const fail = (source: Source, code: TokenErrorCode, message: string, retryable?: boolean) => new EmbedError({ source, code, message }, retryable);
-const invalid = (source: Source, what: string) => fail(source, 'invalid-response', `The ${source} answered ${what}.`);
+const failure = (source: Source, code: TokenErrorCode, message: string, retryable = false) =>
+  new EmbedError({ source, code, message }, retryable);
+const invalidAnswer = (source: Source, what: string) =>
+  failure(source, 'invalid-response', `The ${source} answered ${what}.`);
 
 /**
  * How long to wait before attempt `attempt + 1`: Retry-After (seconds or an HTTP date) when
  * the answer gave one, capped at 30 s; otherwise 500 ms × 2^(attempt−1) × [0.5, 1).
  */
-export function retryDelay(attempt: number, retryAfter: string | null | undefined, random: number, now = Date.now()): number {
-  // Whole seconds, or an HTTP date (which always has hh:mm:ss; Date.parse alone would
-  // read "1.5" or "-1" as dates in 2001 and retry at once).
-  const value = retryAfter ?? '';
-  const wait = /^\s*\d+\s*$/.test(value) ? +value * 1000 : /\d\d:\d\d:\d\d/.test(value) ? Date.parse(value) - now : NaN;
-  return wait >= 0 ? Math.min(wait, 30_000) : wait < 0 ? 0 : 500 * 2 ** (attempt - 1) * (0.5 + random / 2);
+export function retryDelay(attempt: number, retryAfter: string | null | undefined, random: number, now = Date.now()) {
+  const asked = parseRetryAfter(retryAfter, now);
+  if (asked !== undefined) return Math.min(asked, MAX_RETRY_AFTER_MS);
+  return BASE_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + random / 2);
 }
 
-/** Accepts the SPEC's camelCase answer or Spotnana's own snake_case one; anything else throws. */
+const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** Accepts the camelCase answer or Spotnana's own snake_case one; anything else throws. */
 export function toTokens(answer: unknown, source: Source): Tokens {
-  const a = Object(answer);
-  const accessToken = a.accessToken ?? a.access_token;
-  const refreshToken = a.refreshToken ?? a.refresh_token;
-  const expiresIn = a.expiresIn ?? a.expires_in;
-  if (!(accessToken && typeof accessToken == 'string' && refreshToken && typeof refreshToken == 'string' && (expiresIn == null || (expiresIn >= 0 && typeof expiresIn == 'number')))) {
-    throw invalid(source, 'no valid { accessToken, refreshToken, expiresIn? }');
+  const fields = Object(answer);
+  const accessToken = fields.accessToken ?? fields.access_token;
+  const refreshToken = fields.refreshToken ?? fields.refresh_token;
+  const expiresIn = fields.expiresIn ?? fields.expires_in;
+  const validExpiry =
+    expiresIn === undefined || expiresIn === null || (typeof expiresIn === 'number' && expiresIn >= 0);
+  if (Array.isArray(answer) || !isNonEmptyString(accessToken) || !isNonEmptyString(refreshToken) || !validExpiry) {
+    throw invalidAnswer(source, 'no valid { accessToken, refreshToken, expiresIn? }');
   }
-  return { accessToken, refreshToken, expiresIn };
+  return { accessToken, refreshToken, expiresIn: expiresIn ?? undefined };
 }
 
-async function callEndpoint({ endpoint, credentials }: TokenRequest, signal: AbortSignal): Promise<unknown> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: { Accept: 'application/json' },
-    credentials,
-    cache: 'no-store',
-    // An expired session often redirects to a login page: that is no token answer.
-    redirect: 'manual',
-    signal,
-  });
-  const { status, headers } = response;
-  if (response.type == 'opaqueredirect') throw invalid('token-endpoint', 'a redirect (an expired session?)');
-  if (!response.ok) {
-    const message = `The token endpoint answered HTTP ${status}.`;
-    throw new EmbedError({ source: 'token-endpoint', code: 'http-error', message, status }, status == 408 || status == 429 || status >= 500, headers.get('retry-after'));
+/** The body as text, refused once more than MAX_BODY bytes have been read (whatever Content-Length says). */
+async function readCapped(response: Response): Promise<string> {
+  const declared = response.headers.get('content-length') ?? '';
+  // A well-formed length over the cap refuses the body before reading it.
+  if (CONTENT_LENGTH.test(declared) && Number(declared) > MAX_BODY) {
+    response.body?.cancel().catch(() => {});
+    throw invalidAnswer('token-endpoint', 'a body over 64 KiB');
   }
-  // Read by chunks, so that a body without (or lying in) Content-Length is capped too.
-  const chunks: BlobPart[] = [];
-  let size = +headers.get('content-length')!;
   const reader = response.body?.getReader();
-  for (let chunk; !(size > MAX_BODY) && reader && !(chunk = await reader.read()).done; size += chunk.value.length) chunks.push(chunk.value);
-  if (size > MAX_BODY) {
-    reader?.cancel().catch(() => {});
-    throw invalid('token-endpoint', 'a body over 64 KiB');
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let bytesRead = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytesRead += value.byteLength;
+    if (bytesRead > MAX_BODY) {
+      reader.cancel().catch(() => {});
+      throw invalidAnswer('token-endpoint', 'a body over 64 KiB');
+    }
+    chunks.push(value);
   }
+  return new Blob(chunks as BlobPart[]).text();
+}
+
+/** One attempt at the endpoint: its answer as parsed JSON, or an EmbedError. */
+async function callEndpoint(request: TokenRequest, signal: AbortSignal, early?: Promise<Response>): Promise<unknown> {
+  const response = await (early ??
+    fetch(request.endpoint, {
+      method: 'POST',
+      headers: { Accept: 'application/json' },
+      credentials: request.credentials,
+      cache: 'no-store',
+      // An expired session often redirects to a login page: that is no token answer.
+      redirect: 'manual',
+      signal,
+    }));
+  const { status } = response;
+  if (response.type === 'opaqueredirect') throw invalidAnswer('token-endpoint', 'a redirect (an expired session?)');
+  if (!response.ok) {
+    response.body?.cancel().catch(() => {});
+    const retryable = RETRIED_STATUSES.includes(status) || status >= SERVER_ERROR;
+    const detail = {
+      source: 'token-endpoint',
+      code: 'http-error',
+      message: `The token endpoint answered HTTP ${status}.`,
+      status,
+    } as const;
+    throw new EmbedError(detail, retryable, response.headers.get('retry-after'));
+  }
+  const text = await readCapped(response);
   try {
-    return JSON.parse(await new Blob(chunks).text());
+    return JSON.parse(text);
   } catch {
-    throw invalid('token-endpoint', 'no JSON');
+    throw invalidAnswer('token-endpoint', 'no JSON');
   }
 }
 
-/** Gets one token set: from the provider (not retried), or the endpoint (retried up to twice). */
+/**
+ * A signal for one attempt: aborted with the caller's signal, or after `timeout` ms.
+ * Built by hand rather than with AbortSignal.any/timeout, so that a runtime without them
+ * still works; `dispose` clears the timer and the listener.
+ */
+function attemptSignal(parent: AbortSignal, timeout: number) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('The token request timed out.', 'TimeoutError'));
+  }, timeout);
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    dispose: () => {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** Settles with `promise`, or rejects as soon as `signal` aborts (a provider that ignores its signal still times out). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The EmbedError for whatever one attempt threw. */
+function attemptFailure(thrown: unknown, source: Source, timedOut: boolean, timeout: number): EmbedError {
+  if (timedOut) return failure(source, 'timeout', `The ${source} did not answer within ${timeout} ms.`, true);
+  if (isEmbedError(thrown)) return thrown;
+  if (source === 'token-provider') {
+    return failure(source, 'provider-error', messageOf(thrown) ?? 'The token provider failed.');
+  }
+  return failure(source, 'network-error', 'The token endpoint could not be reached.', true);
+}
+
+function wait(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Gets one token set: from the provider (not retried), or the endpoint (up to three attempts). */
 export async function fetchTokens(request: TokenRequest): Promise<Tokens> {
   const { provider, signal, timeout } = request;
   const source: Source = provider ? 'token-provider' : 'token-endpoint';
-  for (let n = 1; ; n++) {
-    // One attempt: aborted after `timeout` ms, or with the caller's signal.
-    const attempt = AbortSignal.any([signal, AbortSignal.timeout(timeout)]);
-    let error: any;
+  let early = provider ? undefined : request.firstResponse;
+  for (let attempt = 1; ; attempt++) {
+    signal.throwIfAborted();
+    const current = attemptSignal(signal, timeout);
+    let error: EmbedError;
     try {
+      const answer = provider
+        ? provider({ signal: current.signal, env: request.env, embedOrigin: request.embedOrigin })
+        : callEndpoint(request, current.signal, early);
+      return toTokens(await untilAborted(Promise.resolve(answer), current.signal), source);
+    } catch (thrown) {
       signal.throwIfAborted();
-      const answer = provider ? provider({ signal: attempt, env: request.env, embedOrigin: request.embedOrigin }) : callEndpoint(request, attempt);
-      // Race the abort too: a provider that ignores its signal still times out.
-      return toTokens(await Promise.race([answer, new Promise((_, reject) => attempt.addEventListener('abort', reject))]), source);
-    } catch (thrown: any) {
-      signal.throwIfAborted();
-      const message = thrown?.message;
-      error = attempt.aborted
-        ? fail(source, 'timeout', `The ${source} did not answer within ${timeout} ms.`, true)
-        : thrown instanceof EmbedError
-          ? thrown
-          : provider
-            ? fail(source, 'provider-error', typeof message == 'string' && message ? message : 'The token provider failed.')
-            : fail(source, 'network-error', 'The token endpoint could not be reached.', true);
+      error = attemptFailure(thrown, source, current.timedOut(), timeout);
+    } finally {
+      current.dispose();
+      early = undefined;
     }
-    if (provider || !error.retryable || n > 2) throw error;
-    await new Promise((resolve, reject) => {
-      const timer = setTimeout(resolve, retryDelay(n, error.retryAfter, Math.random()));
-      signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-    });
+    if (provider || !error.retryable || attempt >= MAX_ATTEMPTS) throw error;
+    await wait(retryDelay(attempt, error.retryAfter, Math.random()), signal);
   }
 }

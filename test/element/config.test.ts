@@ -3,7 +3,21 @@
 import { expect } from '@open-wc/testing';
 import { EMBED_BASES, type SpotnanaEmbed } from '../../src/index.js';
 import { resolveConfig } from '../../src/config.js';
-import { EMBED_URL, errors, frameOf, record, sleep, tokenLog, uid, view } from './helpers.js';
+import {
+  EMBED_URL,
+  command,
+  errors,
+  frameOf,
+  loads,
+  ofType,
+  record,
+  responses,
+  sleep,
+  tokenLog,
+  uid,
+  until,
+  view,
+} from './helpers.js';
 
 const base = 'https://host.example/app/page';
 const src = (input: Parameters<typeof resolveConfig>[0]) => resolveConfig({ tokenEndpoint: '/t', ...input }, base).src;
@@ -28,26 +42,40 @@ describe('the iframe URL', () => {
   });
 
   it("keeps the embed base's own path", () => {
-    expect(src({ embedUrl: 'https://proxy.example/spotnana', path: '/trips' })).to.equal('https://proxy.example/spotnana/trips?idp=token-exchange-auth');
-    expect(src({ embedUrl: 'https://proxy.example/spotnana/', path: '/trips' })).to.equal('https://proxy.example/spotnana/trips?idp=token-exchange-auth');
+    expect(src({ embedUrl: 'https://proxy.example/spotnana', path: '/trips' })).to.equal(
+      'https://proxy.example/spotnana/trips?idp=token-exchange-auth',
+    );
+    expect(src({ embedUrl: 'https://proxy.example/spotnana/', path: '/trips' })).to.equal(
+      'https://proxy.example/spotnana/trips?idp=token-exchange-auth',
+    );
   });
 
   it('replaces idp and orgId that path carries, and leaves orgId out when org-id is empty', () => {
     expect(src({ path: '/?idp=other&orgId=evil', orgId: 'mine' })).to.equal(
       'https://sboxmeta-embed-app.partners.spotnana.com/?idp=token-exchange-auth&orgId=mine',
     );
-    expect(src({ path: '/?orgId=evil' })).to.equal('https://sboxmeta-embed-app.partners.spotnana.com/?idp=token-exchange-auth');
+    expect(src({ path: '/?orgId=evil' })).to.equal(
+      'https://sboxmeta-embed-app.partners.spotnana.com/?idp=token-exchange-auth',
+    );
   });
 
   it('pins the embed origin', () => {
-    expect(resolveConfig({ tokenEndpoint: '/t', embedUrl: 'http://127.0.0.1:4000/x' }, base).embedOrigin).to.equal('http://127.0.0.1:4000');
+    expect(resolveConfig({ tokenEndpoint: '/t', embedUrl: 'http://127.0.0.1:4000/x' }, base).embedOrigin).to.equal(
+      'http://127.0.0.1:4000',
+    );
   });
 
   it('resolves a relative token-endpoint against the document', () => {
     expect(resolveConfig({ tokenEndpoint: '../api/token' }, base).endpoint).to.equal('https://host.example/api/token');
   });
 
-  for (const ok of ['http://localhost:4000', 'http://127.0.0.1', 'http://127.1.2.3:8080/a', 'http://[::1]:4000', 'https://proxy.example']) {
+  for (const ok of [
+    'http://localhost:4000',
+    'http://127.0.0.1',
+    'http://127.1.2.3:8080/a',
+    'http://[::1]:4000',
+    'https://proxy.example',
+  ]) {
     it(`accepts embed-url ${ok}`, () => {
       expect(() => resolveConfig({ tokenEndpoint: '/t', embedUrl: ok }, base)).to.not.throw();
     });
@@ -106,15 +134,59 @@ describe('config errors', () => {
     }
   });
 
-  it('missing-token-endpoint: neither token-endpoint nor tokenProvider', async () => {
+  it('missing-token-endpoint: neither token-endpoint nor tokenProvider loads the frame, and is raised only when it asks', async () => {
+    const id = uid('frame');
     const el = document.createElement('spotnana-embed');
     const events = record(el);
     el.embedUrl = EMBED_URL;
+    el.path = `/?id=${id}&ask=never`;
     document.body.append(el);
     after(() => el.remove());
     await el.updateComplete;
+    await loads(id, 1);
+    expect(frameOf(el)).to.not.equal(null);
+    expect(errors(events)).to.deep.equal([]);
+
+    command(el, { cmd: 'ask' });
+    await until(() => errors(events).length, 'the error');
     expect(errors(events).map((e) => e.code)).to.deep.equal(['missing-token-endpoint']);
-    expect(frameOf(el)).to.equal(null);
+    expect(errors(events)[0].source).to.equal('config');
+    expect(await responses(id)).to.deep.equal([]);
+
+    // A source set later (as a framework does during hydration) answers the next request.
+    el.tokenProvider = async () => ({ accessToken: 'late-at', refreshToken: 'late-rt' });
+    await el.updateComplete;
+    command(el, { cmd: 'ask' });
+    const [answer] = await until(() => responses(id), 'the answer');
+    expect(answer.data.payload).to.deep.equal({ accessToken: 'late-at', refreshToken: 'late-rt' });
+    expect(view(el)).to.equal('none');
+  });
+
+  it('a tokenProvider set after the frame loaded starts the eager prefetch then, which serves the request', async () => {
+    const id = uid('frame');
+    const el = document.createElement('spotnana-embed');
+    const events = record(el);
+    el.embedUrl = EMBED_URL;
+    el.path = `/?id=${id}&ask=never`;
+    document.body.append(el);
+    after(() => el.remove());
+    await loads(id, 1);
+    let calls = 0;
+    el.tokenProvider = async () => {
+      calls++;
+      return { accessToken: 'hydrated-at', refreshToken: 'hydrated-rt', expiresIn: 3600 };
+    };
+    await el.updateComplete;
+    await until(() => calls, 'the prefetch');
+    // A new function on every render (as frameworks pass) starts no second prefetch.
+    el.tokenProvider = async () => ({ accessToken: 'x', refreshToken: 'y' });
+    await el.updateComplete;
+    command(el, { cmd: 'ask' });
+    const [answer] = await until(() => responses(id), 'the answer');
+    expect(answer.data.payload.accessToken).to.equal('hydrated-at');
+    expect(calls).to.equal(1);
+    expect(ofType(events, 'spotnana-token-sent')[0].detail).to.deep.equal({ prefetched: true });
+    expect(errors(events)).to.deep.equal([]);
   });
 
   it('fixing the configuration loads the frame', async () => {

@@ -37,11 +37,16 @@ describe('the 64 KiB cap counts the bytes read, whatever Content-Length says', (
       () => undefined,
       (e) => e,
     );
-    expect(error?.detail).to.include({ source: 'token-endpoint', code: 'invalid-response' });
+    // Chromium and Firefox hand such an answer over, and the cap refuses it; WebKit refuses
+    // the malformed header itself, as a network error. Either way no token is taken.
+    const refused = ['invalid-response', 'network-error'];
+    expect(error?.detail?.source).to.equal('token-endpoint');
+    expect(error.detail.code).to.be.oneOf(refused);
 
     const { el, id, events } = await embed({ script: 'hugenan' });
     await until(() => errors(events).length, 'the error');
-    expect(errors(events)[0]).to.include({ source: 'token-endpoint', code: 'invalid-response' });
+    expect(errors(events)[0].source).to.equal('token-endpoint');
+    expect(errors(events)[0].code).to.be.oneOf(refused);
     expect(await responses(id)).to.deep.equal([]);
     expect(view(el)).to.equal('error');
   });
@@ -49,7 +54,7 @@ describe('the 64 KiB cap counts the bytes read, whatever Content-Length says', (
   it('signs in through the element with the 40 KiB answer', async () => {
     const { id, events } = await embed({ script: 'midlen' });
     await until(() => ofType(events, 'spotnana-token-sent').length, 'the tokens to be sent');
-    expect(await responses(id)).to.have.length(1);
+    expect(await until(() => responses(id), 'the frame to get them')).to.have.length(1);
     expect(errors(events)).to.deep.equal([]);
   });
 });

@@ -1,0 +1,239 @@
+// One embed session: one iframe's life, from its URL being set to a reload, a configuration
+// change, a sign-out or the element's removal. It owns every rule of the handshake that
+// depends on time or history:
+//   - the iframe (its own, or the page's early frame that it adopts) and its `load` events;
+//   - the window `message` listener, and the origin + source checks (handshake.ts);
+//   - the loop guard (handshake.ts) and the silent-frame timer;
+//   - the eager prefetch, its freshness, and answering each request at most once;
+//   - one AbortController: when the session stops, its fetches stop and nothing is posted.
+// Input: a validated EmbedConfig, the current token provider, a SessionReport.
+// Output: calls to the SessionReport, which the element turns into events and views.
+
+import type { EmbedConfig } from './config.js';
+import { earlyRecord, takeEarlyMessages, takeEarlyTokenResponse } from './early-listener.js';
+import { errorDetail } from './error.js';
+import type { SpotnanaErrorDetail } from './events.js';
+import { TOKEN_EXCHANGE_REQUEST, TOKEN_EXCHANGE_RESPONSE, classifyMessage, createLoopGuard } from './handshake.js';
+import { fetchTokens, type TokenProvider, type Tokens } from './token-client.js';
+
+/** How the session tells the element what happened. */
+export interface SessionReport {
+  load(url: string): void;
+  request(): void;
+  sent(prefetched: boolean): void;
+  error(detail: SpotnanaErrorDetail): void;
+  message(data: unknown): void;
+}
+
+export interface SessionOptions {
+  config: EmbedConfig;
+  /** The token provider as it is now (a framework may set or replace it at any time). */
+  provider: () => TokenProvider | null | undefined;
+  report: SessionReport;
+  /** The page's early frame, when its URL is the one this session would build. */
+  adopt?: HTMLIFrameElement;
+}
+
+/** A prefetched set serves a request while at least this much of its lifetime is left (or this long after its fetch, lifetime unknown). */
+export const FRESHNESS_MARGIN_MS = 60_000;
+/** A frame that has not asked for tokens this long after its first load is reported. */
+export const SILENT_FRAME_MS = 15_000;
+const MS_PER_SECOND = 1000;
+const REFERRER_POLICY = 'strict-origin-when-cross-origin';
+
+/** A fetched token set, and until when it may serve as the prefetched set. */
+type HeldTokens = Tokens & { freshUntil: number };
+
+const LOOP_MESSAGE = 'Over 5 token requests in a minute: none is answered until reload().';
+const MISSING_SOURCE_MESSAGE = 'Set token-endpoint or tokenProvider.';
+const UNEXPECTED: SpotnanaErrorDetail = {
+  source: 'spotnana',
+  code: 'unexpected',
+  message: 'The embed failed unexpectedly.',
+};
+
+export class EmbedSession {
+  /** The session's iframe: its own, or the adopted early frame (which stays in the light DOM). */
+  readonly frame: HTMLIFrameElement;
+  readonly adopted: boolean;
+  #config: EmbedConfig;
+  readonly #provider: SessionOptions['provider'];
+  readonly #report: SessionReport;
+  readonly #abort = new AbortController();
+  readonly #guard = createLoopGuard(() =>
+    this.#report.error({ source: 'spotnana', code: 'request-loop', message: LOOP_MESSAGE }),
+  );
+  /** The eager prefetch, until a request claims it or it fails. */
+  #prefetch?: Promise<HeldTokens | undefined>;
+  #prefetchStarted = false;
+  /** Until the first valid request, the first load (or the adoption) starts the silent-frame clock. */
+  #silentCheckDue = true;
+  #silentTimer?: ReturnType<typeof setTimeout>;
+
+  constructor({ config, provider, report, adopt }: SessionOptions) {
+    this.#config = config;
+    this.#provider = provider;
+    this.#report = report;
+    this.adopted = !!adopt;
+    this.frame = adopt ?? this.#createFrame(config.src);
+  }
+
+  get config(): EmbedConfig {
+    return this.#config;
+  }
+
+  /** Starts listening, the eager prefetch, and (for an adopted frame) what the early listener kept. */
+  start() {
+    const { signal } = this.#abort;
+    addEventListener('message', this.#onMessage, { signal });
+    this.frame.addEventListener('load', this.#onLoad, { signal });
+    this.#startPrefetch();
+    if (this.adopted) this.#takeOverEarlyFrame();
+  }
+
+  /** Options that need no reload (credentials, fetch mode, timeout) apply from the next fetch. */
+  update(config: EmbedConfig) {
+    this.#config = config;
+  }
+
+  /** A token source may have been set (a framework sets tokenProvider after the element connected). */
+  sourceChanged() {
+    this.#startPrefetch();
+  }
+
+  /** Ends the session: held tokens dropped, fetches aborted with no error, listeners and timers gone. */
+  stop() {
+    this.#abort.abort();
+    clearTimeout(this.#silentTimer);
+    this.#prefetch = undefined;
+    // An adopted frame leaves with its session: later sessions use a frame of the element's own.
+    if (this.adopted) this.frame.remove();
+  }
+
+  #createFrame(src: string): HTMLIFrameElement {
+    const frame = document.createElement('iframe');
+    frame.setAttribute('part', 'frame');
+    // Spotnana learns the host's origin, never the page's path or query, whatever the page's policy.
+    frame.referrerPolicy = REFERRER_POLICY;
+    frame.src = src;
+    return frame;
+  }
+
+  #hasTokenSource(): boolean {
+    return !!this.#provider() || this.#config.endpoint !== '';
+  }
+
+  #startPrefetch() {
+    if (this.#prefetchStarted || !this.#config.eager || !this.#hasTokenSource() || this.#abort.signal.aborted) return;
+    this.#prefetchStarted = true;
+    // In parallel with the iframe's load. A failed prefetch is dropped so that a request
+    // arriving later starts a fetch of its own.
+    const prefetch = this.#fetch(this.#earlyTokenResponse());
+    this.#prefetch = prefetch;
+    prefetch.then((held) => {
+      if (!held && this.#prefetch === prefetch) this.#prefetch = undefined;
+    });
+  }
+
+  /** The early listener's token answer, when it went to this session's endpoint (taken once). */
+  #earlyTokenResponse(): Promise<Response> | undefined {
+    const record = earlyRecord();
+    if (!record || !this.adopted || this.#provider()) return undefined;
+    return takeEarlyTokenResponse(record, this.#config.endpoint, document.baseURI);
+  }
+
+  /** An adopted frame may have loaded and asked before the element was defined. */
+  #takeOverEarlyFrame() {
+    this.#startSilentClock();
+    const record = earlyRecord();
+    const window = this.frame.contentWindow;
+    if (!record || !window) return;
+    if (record.l.has(this.frame)) this.#report.load(this.frame.src);
+    for (const event of takeEarlyMessages(record, window)) this.#onMessage(event);
+  }
+
+  #startSilentClock() {
+    this.#silentCheckDue = false;
+    this.#silentTimer = setTimeout(() => {
+      const message = `No token request ${SILENT_FRAME_MS / MS_PER_SECOND} s after the frame loaded: is ${location.origin} on Spotnana's allow-list for this org, and is embed-url Spotnana's?`;
+      this.#report.error({ source: 'spotnana', code: 'no-request', message });
+    }, SILENT_FRAME_MS);
+  }
+
+  #onLoad = () => {
+    this.#report.load(this.frame.src);
+    // Only the first load after the URL was set starts the clock; navigations inside the frame do not.
+    if (this.#silentCheckDue) this.#startSilentClock();
+  };
+
+  #onMessage = (event: MessageEvent) => {
+    try {
+      const message = classifyMessage(event, this.#config.embedOrigin, this.frame.contentWindow);
+      if (message === TOKEN_EXCHANGE_REQUEST) void this.#onRequest();
+      else if (message && 'code' in message) this.#report.error(message);
+      else if (message) this.#report.message(message.data);
+    } catch (thrown) {
+      this.#report.error(errorDetail(thrown, UNEXPECTED));
+    }
+  };
+
+  async #onRequest() {
+    const { signal } = this.#abort;
+    if (!this.#guard(performance.now())) return;
+    this.#silentCheckDue = false;
+    clearTimeout(this.#silentTimer);
+    this.#report.request();
+
+    if (!this.#prefetch && !this.#hasTokenSource()) {
+      // It gets no answer; a later request, once a source is set, is answered.
+      this.#report.error({ source: 'config', code: 'missing-token-endpoint', message: MISSING_SOURCE_MESSAGE });
+      return;
+    }
+
+    // The prefetched set serves the first request only, and only while fresh; a request
+    // that arrives while it is in flight waits for it. Every other request fetches anew.
+    const prefetch = this.#prefetch;
+    this.#prefetch = undefined;
+    let held = await prefetch;
+    // A failed prefetch has raised its error: the request that waited on it gets no answer.
+    if (signal.aborted || (prefetch && !held)) return;
+    const prefetched = !!held && held.freshUntil > Date.now();
+    if (!prefetched) held = await this.#fetch();
+    const target = this.frame.contentWindow;
+    if (!held || signal.aborted || !target) return;
+
+    // Pinned to the embed origin: if the frame has navigated elsewhere, the browser drops it.
+    const payload = { accessToken: held.accessToken, refreshToken: held.refreshToken };
+    target.postMessage({ type: TOKEN_EXCHANGE_RESPONSE, payload }, this.#config.embedOrigin);
+    this.#report.sent(prefetched);
+  }
+
+  /** One token set, or undefined after reporting why (an aborted fetch is no error). */
+  async #fetch(firstResponse?: Promise<Response>): Promise<HeldTokens | undefined> {
+    const { signal } = this.#abort;
+    const config = this.#config;
+    const provider = this.#provider() ?? undefined;
+    const source = provider ? 'token-provider' : 'token-endpoint';
+    try {
+      const tokens = await fetchTokens({
+        endpoint: config.endpoint,
+        provider,
+        credentials: config.credentials,
+        timeout: config.timeout,
+        signal,
+        env: config.env,
+        embedOrigin: config.embedOrigin,
+        firstResponse,
+      });
+      const lifetime = tokens.expiresIn === undefined ? undefined : tokens.expiresIn * MS_PER_SECOND;
+      const freshFor = lifetime === undefined ? FRESHNESS_MARGIN_MS : lifetime - FRESHNESS_MARGIN_MS;
+      return { ...tokens, freshUntil: Date.now() + freshFor };
+    } catch (thrown) {
+      if (!signal.aborted) {
+        const code = provider ? 'provider-error' : 'network-error';
+        this.#report.error(errorDetail(thrown, { source, code, message: `The ${source} failed.` }));
+      }
+      return undefined;
+    }
+  }
+}
