@@ -142,12 +142,8 @@ describe('fetchTokens: HTTP errors', () => {
       [500, 502, 503, 504, 408, 429].map(async (status) => {
         const { key, promise } = call(`${status}`);
         expectTokenError(await rejection(promise), 'token-endpoint', 'http-error', status);
-        if (status != 408) return expect(await attempts(key), `${status}: attempts`).to.equal(3);
-        // Chrome's network stack itself resends a request that met a 408 on a reused
-        // keep-alive connection, within milliseconds: the fake sees bursts. The client's own
-        // attempts are the bursts, which its backoff (at least 250 ms) keeps apart.
-        const bursts = 1 + (await gaps(key)).filter((gap) => gap >= 200).length;
-        expect(bursts, '408: attempts (bursts of requests)').to.equal(3);
+        // (Chromium's own resend of a 408 is kept out of the log by the fake: see requestsOn.)
+        expect(await attempts(key), `${status}: attempts`).to.equal(3);
       }),
     );
   });

@@ -28,6 +28,15 @@ const gateOf = (key) => {
 };
 const push = (map, key, value) => (map.get(key) ?? map.set(key, []).get(key)).push(value);
 
+// Requests carried by each connection. Chromium resends, on its own, a request that got a 408
+// on a reused keep-alive connection, so the token log would count attempts the client never
+// made, depending on which idle connection other pages left in the pool. Chromium therefore
+// gets its 408 steps on fresh connections only: on a reused one the fake closes the connection
+// unanswered and unlogged, which the browser takes as a stale keep-alive and resends fresh.
+const requestsOn = new WeakMap();
+const countRequest = (req) => requestsOn.set(req.socket, (requestsOn.get(req.socket) ?? 0) + 1);
+const is408 = (step) => /^(closing:)?408$/.test(step);
+
 // The fake embed app. Query: id (report key), ask=load|never|twice|burst:N, target=top,
 // reject=1 (answer any token response with TOKEN_EXCHANGE_ERROR).
 // Commands from the test page (its parent's origin): {cmd:'ask'}, {cmd:'post', data},
@@ -226,6 +235,12 @@ export async function handle(req, res) {
     let bodyLength = 0;
     for await (const chunk of req) bodyLength += chunk.length;
     const log = tokenLogs.get(key) ?? [];
+    const script = (q.get('s') ?? 'ok').split(',');
+    const next = script[Math.min(log.length + 1, script.length) - 1];
+    if (is408(next) && requestsOn.get(req.socket) > 1 && /Chrome\//.test(req.headers['user-agent'] ?? '')) {
+      req.socket.destroy();
+      return true;
+    }
     const entry = {
       method: req.method,
       accept: req.headers.accept,
@@ -239,7 +254,6 @@ export async function handle(req, res) {
     // The client gave up (abort, timeout) before the answer was complete.
     res.on('close', () => (entry.aborted = !res.writableFinished));
     tokenLogs.set(key, log);
-    const script = (q.get('s') ?? 'ok').split(',');
     const n = log.length;
     await answerToken(script[Math.min(n, script.length) - 1], key, n, req, res);
     return true;
@@ -359,6 +373,7 @@ if (new URLSearchParams(location.search).get('probe')) {
 
 /** The runner's middleware (Koa style): hands the raw request to `handle`. */
 export async function fakeSpotnana(ctx, next) {
+  countRequest(ctx.req);
   const { pathname } = new URL(ctx.url, 'http://x');
   if (!/^\/(fake-frame|__(reports?|token-log|env|plain-page)$|__cdn\/|token$|login$|plain$|__hostile-payloads\.mjs$|__csp\/|__csp-reports?$|__closed-port$|__release$)/.test(pathname)) return next();
   ctx.respond = false;
@@ -368,6 +383,7 @@ export async function fakeSpotnana(ctx, next) {
 // A third origin (the runner serves localhost and 127.0.0.1 on one port): same fakes,
 // another port, loopback only.
 const third = createServer((req, res) => {
+  countRequest(req);
   handle(req, res).then((done) => {
     if (!done) res.writeHead(404).end();
   });
