@@ -465,17 +465,25 @@ describe('through the element: each failure is one spotnana-error, and nothing i
   });
 
   it('a request waiting on a prefetch that fails gets no answer, and the failure is raised once', async () => {
-    // The frame asks while the prefetch's first of 3 attempts of 1 s (plus backoff) is still running.
-    const { el, id, key, events } = await embed({ script: 'hang', frame: { ask: 'never' }, attrs: { 'token-timeout': '1000' } });
-    await until(() => tokenLog(key), 'the prefetch');
+    // The prefetch is a provider that fails only when the test says so, once the frame's
+    // request is known to be waiting on it (no race with a timeout).
+    let fail: (reason: Error) => void = () => {};
+    let calls = 0;
+    const tokenProvider: TokenProvider = () => {
+      calls++;
+      return new Promise<Tokens>((_, reject) => (fail = reject));
+    };
+    const { el, id, events } = await embed({ props: { tokenProvider }, frame: { ask: 'never' } });
+    await until(() => calls, 'the prefetch');
     command(el, { cmd: 'ask' });
     await until(() => ofType(events, 'spotnana-token-request'), 'the request');
     expect(errors(events), 'the prefetch still runs when the request arrives').to.deep.equal([]);
+    fail(new Error('backend down'));
     const [error] = await until(() => errors(events), 'spotnana-error');
-    expect(error).to.include({ source: 'token-endpoint', code: 'timeout' });
+    expect(error).to.include({ source: 'token-provider', code: 'provider-error' });
     await sleep(500);
     expect(errors(events)).to.have.length(1);
-    expect(await tokenLog(key)).to.have.length(3);
+    expect(calls, 'the request waited on the prefetch instead of fetching').to.equal(1);
     expect(await responses(id)).to.deep.equal([]);
     expect(ofType(events, 'spotnana-token-sent')).to.deep.equal([]);
     await el.updateComplete;
