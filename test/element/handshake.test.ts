@@ -249,7 +249,7 @@ describe('malformed messages from its own frame', () => {
   it('answers none of them, surfaces them as spotnana-message, and still works after', async () => {
     const { el, id, key, events } = await embed({ frame: { ask: 'never' } });
     for (const [, data] of malformed) command(el, { cmd: 'post', data });
-    await until(() => ofType(events, 'spotnana-message').length == malformed.length, 'every message to arrive', 15000);
+    await until(() => ofType(events, 'spotnana-message').length == malformed.length, 'every message to arrive');
     expect(ofType(events, 'spotnana-token-request')).to.have.length(0);
     expect(await responses(id)).to.deep.equal([]);
     command(el, { cmd: 'ask' });
@@ -314,7 +314,7 @@ describe('the loop guard', () => {
     // The five answered requests are all delivered before the frame is replaced.
     await until(() => ofType(events, 'spotnana-token-sent').length == 5, 'five answers');
     el.path = el.path.replace(/ask=[^&]*/, 'ask=load');
-    await until(() => ofType(events, 'spotnana-token-sent').length == 6, 'an answer after the config change', 10000);
+    await until(() => ofType(events, 'spotnana-token-sent').length == 6, 'an answer after the config change');
     expect(await tokenLog(key)).to.have.length(6);
     (el as SpotnanaEmbed).reload();
     await until(() => ofType(events, 'spotnana-token-sent').length == 7, 'an answer after reload()');

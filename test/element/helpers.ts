@@ -40,14 +40,35 @@ export async function tokenLog(key: string): Promise<{ method: string; accept: s
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until `check` returns a truthy value, not an empty array (or throws on time-out with `what`). */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeout = 15000): Promise<T> {
+// What the running test is waiting for, so that a test that hits its time-out names it.
+const waiting = new Set<string>();
+let generation = 0;
+afterEach(function () {
+  if (this.currentTest?.state === 'failed' && waiting.size) console.error(`${this.currentTest.fullTitle()}: was waiting for ${[...waiting].join(', ')}`);
+  waiting.clear();
+  generation++; // polls left behind by a failed test stop
+});
+
+/**
+ * Polls until `check` returns a truthy value, not an empty array. There is no deadline of its
+ * own: on a loaded machine any guess is too short, and the test's time-out bounds the wait
+ * (a test that hits it names `what`). Pass `timeout` only where running out of time is itself
+ * the failure being tested.
+ */
+export async function until<T>(check: () => T | Promise<T>, what: string, timeout = Infinity): Promise<T> {
   const end = Date.now() + timeout;
-  for (;;) {
-    const value = await check();
-    if (Array.isArray(value) ? value.length : value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
+  const started = generation;
+  waiting.add(what);
+  try {
+    for (;;) {
+      const value = await check();
+      if (Array.isArray(value) ? value.length : value) return value;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      if (generation !== started) throw new Error(`gave up waiting for ${what}: the test ended`);
+      await sleep(25);
+    }
+  } finally {
+    waiting.delete(what);
   }
 }
 

@@ -10,11 +10,11 @@ const listeners = () => executeServerCommand<number, undefined>('message-listene
 
 describe('removal', () => {
   it('mid-fetch: the fetch is aborted, nothing is posted and no error is raised', async () => {
-    const { el, id, key, events } = await embed({ script: 'slow:1500', frame: { ask: 'never' }, attrs: { 'token-fetch': 'on-request' } });
+    const { el, id, key, events } = await embed({ script: 'hang', frame: { ask: 'never' }, attrs: { 'token-fetch': 'on-request' } });
     command(el, { cmd: 'ask' });
     await until(async () => (await tokenLog(key)).length, 'the fetch to start');
     el.remove();
-    await until(async () => (await tokenLog(key))[0].aborted, 'the server to see the fetch aborted', 3000);
+    await until(async () => (await tokenLog(key))[0].aborted, 'the server to see the fetch aborted');
     await sleep(1500);
     expect(await responses(id)).to.deep.equal([]);
     expect(errors(events)).to.deep.equal([]);

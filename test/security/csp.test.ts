@@ -35,7 +35,7 @@ const reportsOf = async (id: string): Promise<string[]> => (await fetch(`/__csp-
 describe('strict CSP with Trusted Types', () => {
   it('the happy path runs with zero securitypolicyviolation events', async () => {
     const { id, key, win } = await cspPage();
-    const [response] = await until(() => responses(id), 'tokens in the frame of the CSP page', 15000);
+    const [response] = await until(() => responses(id), 'tokens in the frame of the CSP page');
     expect(response.data.payload.accessToken).to.equal(`at-${key}-1`);
     expect(response.origin, 'posted by the CSP page').to.equal(location.origin);
     await until(() => win.embedEvents!.some((e) => e.type == 'spotnana-token-sent'), 'spotnana-token-sent');
@@ -52,7 +52,7 @@ describe('strict CSP with Trusted Types', () => {
 
   it('the policy is applied: an inline script on the same page raises a violation (and the embed still works)', async () => {
     const { id, win } = await cspPage({ inline: '1', probe: '1' });
-    await until(() => responses(id), 'tokens', 15000);
+    await until(() => responses(id), 'tokens');
     await until(() => win.violations!.length, 'a violation');
     expect(win.inlineRan, 'the inline script ran').to.equal(undefined);
     const inline = win.violations!.filter((v) => v.blockedURI == 'inline');

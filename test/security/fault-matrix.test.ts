@@ -20,7 +20,7 @@ interface Expected {
 
 /** Waits for the one error, checks it, the error view and that nothing was handed over; then reload() recovers. */
 async function failsThenRecovers(el: SpotnanaEmbed, id: string, events: Recorded[], expected: Expected, expectedToken: string) {
-  const [error] = await until(() => errors(events), 'spotnana-error', 20000);
+  const [error] = await until(() => errors(events), 'spotnana-error');
   const { message, ...rest } = error;
   expect(rest).to.deep.equal(expected);
   expect(message).to.be.a('string').and.not.match(/at-|rt-|provided/);
@@ -33,7 +33,7 @@ async function failsThenRecovers(el: SpotnanaEmbed, id: string, events: Recorded
   expect(ofType(events, 'spotnana-token-sent')).to.have.length(0);
 
   el.reload();
-  const [response] = await until(() => responses(id), 'tokens after reload()', 15000);
+  const [response] = await until(() => responses(id), 'tokens after reload()');
   expect(response.data.payload.accessToken).to.equal(expectedToken);
   await until(() => view(el) == 'none', 'the error view to clear');
   expect(errors(events)).to.have.length(1);
@@ -119,7 +119,7 @@ describe(`backend fault matrix: the token endpoint (${ENDPOINT_CASES.length + 2}
     const { el, id, key, events } = await embed({ script, attrs: { ...attrsFor(c.timeout), ...c.attrs } });
     const expected: Expected = { source: 'token-endpoint', code: c.code };
     if (c.status) expected.status = c.status;
-    await until(() => errors(events), 'spotnana-error', 20000);
+    await until(() => errors(events), 'spotnana-error');
     const log = await tokenLog(key);
     expect(log.length, 'attempts').to.equal(c.attempts);
     if (c.gaps) {
@@ -133,20 +133,17 @@ describe(`backend fault matrix: the token endpoint (${ENDPOINT_CASES.length + 2}
   };
 
   it('4xx, 408, 429 (with and without Retry-After) and 5xx', async function () {
-    this.timeout(60000);
     await table(ENDPOINT_CASES.filter((c) => /^HTTP/.test(c.name)), run);
   });
 
   it('network failure, timeout, slow trickle, redirects and answers that are no token set', async function () {
-    this.timeout(60000);
     await table(ENDPOINT_CASES.filter((c) => !/^HTTP/.test(c.name)), run);
   });
 
   it('an endpoint nothing listens on: network-error, then reload() recovers once it is fixed', async function () {
-    this.timeout(30000);
     const { port } = await (await fetch('/__closed-port')).json();
     const { el, id, key, events } = await embed({ attrs: attrsFor({ 'token-endpoint': `http://127.0.0.1:${port}/token` }) });
-    const [error] = await until(() => errors(events), 'network-error', 20000);
+    const [error] = await until(() => errors(events), 'network-error');
     expect(error).to.deep.include({ source: 'token-endpoint', code: 'network-error' });
     await sleep(150);
     expect(errors(events)).to.have.length(1);
@@ -158,7 +155,7 @@ describe(`backend fault matrix: the token endpoint (${ENDPOINT_CASES.length + 2}
 
   it('a transient failure within the retries raises nothing and hands the set over', async () => {
     const { id, key, events } = await embed({ script: '503,cut,ok' });
-    const [response] = await until(() => responses(id), 'tokens', 15000);
+    const [response] = await until(() => responses(id), 'tokens');
     expect(response.data.payload.accessToken).to.equal(`at-${key}-3`);
     expect(errors(events)).to.deep.equal([]);
     expect(await tokenLog(key)).to.have.length(3);
@@ -220,7 +217,6 @@ const PROVIDER_CASES: ProviderCase[] = [
 
 describe(`backend fault matrix: tokenProvider (${PROVIDER_CASES.length} cases)`, () => {
   it('a throw, a rejection, a hang and every invalid answer shape: one attempt, the right error, recovery on reload()', async function () {
-    this.timeout(60000);
     await table(PROVIDER_CASES, async (c) => {
       const signals: AbortSignal[] = [];
       let calls = 0;
@@ -229,7 +225,7 @@ describe(`backend fault matrix: tokenProvider (${PROVIDER_CASES.length} cases)`,
         return (++calls == 1 ? c.first(ctx) : Promise.resolve(valid(calls))) as Promise<Tokens>;
       };
       const { el, id, key, events } = await embed({ props: { tokenProvider: provider }, attrs: attrsFor(c.timeout) });
-      const [error] = await until(() => errors(events), 'spotnana-error', 10000);
+      const [error] = await until(() => errors(events), 'spotnana-error');
       expect(calls, 'provider calls (never retried)').to.equal(1);
       if (c.message) expect(error.message).to.equal(c.message);
       if (c.aborted) expect(signals[0].aborted, 'its signal aborted').to.equal(true);
