@@ -1,26 +1,51 @@
-// Browser tests: the element in the machine's Chrome or Chromium (scripts/find-chrome.mjs),
-// against real cross-origin frames and a real token endpoint served by the fakes in
-// test/support. The runner answers on localhost and 127.0.0.1 alike: two origins, so the
-// test page (localhost) and the fake Spotnana frame (127.0.0.1) are cross-origin.
+// Browser tests in three engines: the machine's Chrome or Chromium (the default group),
+// Firefox over WebDriver BiDi (group `firefox`) and WebKit over classic WebDriver (group
+// `webkit`, scripts/webkit-launcher.mjs), each when installed (scripts/find-chrome.mjs). The
+// element runs against real cross-origin frames and a real token endpoint served by the
+// fakes in test/support. The runner answers on localhost and 127.0.0.1 alike: two origins,
+// so the test page (localhost) and the fake Spotnana frame (127.0.0.1) are cross-origin.
+//
+//   npx wtr                          every file in every engine found
+//   npx wtr --group firefox          one engine (`default` is Chromium)
+//   npx wtr --files <file>           one file, in every engine
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import * as puppeteerCore from 'puppeteer-core';
-import { chromeArgs, chromeHint, findChrome, findFirefox } from './scripts/find-chrome.mjs';
+import {
+  browserPathProblems,
+  chromeArgs,
+  chromeHint,
+  findChrome,
+  findFirefox,
+  findWebKit,
+} from './scripts/find-chrome.mjs';
+import { webkitLauncher } from './scripts/webkit-launcher.mjs';
+import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
+import { defaultReporter } from '@web/test-runner';
 import { fakeSpotnana } from './test/support/fake-spotnana.mjs';
 import { frameworksPlugin } from './test/frameworks/support/frameworks-plugin.mjs';
 
+const problems = browserPathProblems();
+if (problems.length) throw new Error(problems.join('\n'));
 const executablePath = findChrome();
 if (!executablePath) throw new Error(chromeHint);
 
 /**
+ * Chromium's DevTools protocol answers the counts below; elsewhere they are `false` (not `null`,
+ * which the runner reads as "unknown command") and the tests that need them skip.
+ */
+const isChromium = (session) => session.browser.type === 'puppeteer' && /chrom/i.test(session.browser.name);
+
+/**
  * `executeServerCommand('message-listeners')`: how many `message` listeners the test page's
  * window has, asked of the browser itself through the DevTools protocol (not a counter
- * inside the element).
+ * inside the element). Chromium only: `false` elsewhere.
  */
 const listenerCount = {
   name: 'message-listeners',
   async executeCommand({ command, session }) {
     if (command !== 'message-listeners') return undefined;
+    if (!isChromium(session)) return false;
     const page = session.browser.getPage(session.id);
     const cdp = await page.createCDPSession();
     try {
@@ -36,14 +61,14 @@ const listenerCount = {
 /**
  * `executeServerCommand('detached-iframes')`: after two full garbage collections, how many
  * `HTMLIFrameElement`s are still alive in the test page's heap without being in a document
- * (Runtime.queryObjects through the DevTools protocol). Chromium only: `null` elsewhere.
+ * (Runtime.queryObjects through the DevTools protocol). Chromium only: `false` elsewhere.
  */
 const detachedIframes = {
   name: 'detached-iframes',
   async executeCommand({ command, session }) {
     if (command !== 'detached-iframes') return undefined;
+    if (!isChromium(session)) return false;
     const page = session.browser.getPage(session.id);
-    if (!/chrom/i.test(session.browser.name)) return null;
     const cdp = await page.createCDPSession();
     try {
       await cdp.send('HeapProfiler.enable');
@@ -53,7 +78,8 @@ const detachedIframes = {
       const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
       const { result } = await cdp.send('Runtime.callFunctionOn', {
         objectId: objects.objectId,
-        functionDeclaration: 'function () { return { alive: this.length, detached: this.filter((f) => !f.isConnected).length }; }',
+        functionDeclaration:
+          'function () { return { alive: this.length, detached: this.filter((f) => !f.isConnected).length }; }',
         returnByValue: true,
       });
       await cdp.send('Runtime.releaseObject', { objectId: objects.objectId });
@@ -65,40 +91,30 @@ const detachedIframes = {
   },
 };
 
-/** The `--files` given on the command line, if any (so that a focused run stays focused in Firefox too). */
-function cliFiles(argv = process.argv.slice(2)) {
-  const files = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i].startsWith('--files=')) files.push(argv[i].slice(8));
-    else if (argv[i] === '--files') while (argv[i + 1] && !argv[i + 1].startsWith('-')) files.push(argv[++i]);
-  }
-  return files.length ? files : undefined;
-}
-
 const files = ['test/element/**/*.test.ts', 'test/security/**/*.test.ts', 'test/frameworks/**/*.test.ts'];
 
-/**
- * A second engine: Debian's firefox-esr over WebDriver BiDi through puppeteer-core, when it
- * is installed (scripts/find-chrome.mjs; FIREFOX_PATH=none skips it). It runs the same files
- * except those that need the DevTools protocol (the leak checks, the listener count).
- */
+/** `--group NAME` on the command line: one engine alone may use both cores. */
+const oneGroup = process.argv.some((arg) => arg === '--group' || arg.startsWith('--group='));
+
+// The other engines run the same files (and a `--files` given on the command line), with the
+// few tests that need the DevTools protocol skipped one by one. Groups take no `files` of
+// their own, so that a focused run stays focused in every engine.
 const firefoxPath = findFirefox();
-const chromiumOnly = ['!test/security/leaks.test.ts', '!test/element/lifecycle.test.ts'];
-const groups = firefoxPath
-  ? [
-      {
-        name: 'firefox',
-        files: [...(cliFiles() ?? files), ...chromiumOnly],
-        browsers: [
-          chromeLauncher({
-            puppeteer: puppeteerCore,
-            concurrency: 1,
-            launchOptions: { browser: 'firefox', executablePath: firefoxPath, headless: true },
-          }),
-        ],
-      },
-    ]
-  : [];
+const webkit = findWebKit();
+const groups = [];
+if (firefoxPath) {
+  groups.push({
+    name: 'firefox',
+    browsers: [
+      chromeLauncher({
+        puppeteer: puppeteerCore,
+        concurrency: 1,
+        launchOptions: { browser: 'firefox', executablePath: firefoxPath, headless: true },
+      }),
+    ],
+  });
+}
+if (webkit) groups.push({ name: 'webkit', browsers: [webkitLauncher(webkit)] });
 
 export default {
   files,
@@ -107,12 +123,25 @@ export default {
   concurrency: 2,
   hostname: 'localhost',
   middleware: [fakeSpotnana],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), listenerCount, detachedIframes,
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    listenerCount,
+    detachedIframes,
     // test/frameworks: React components in .tsx, and the frameworks served from node_modules.
-    esbuildPlugin({ tsx: true, target: 'es2022', tsconfig: 'test/frameworks/tsconfig.json' }), frameworksPlugin()],
-  // With Firefox running alongside, one page per browser: two pages in all on a 2-core machine.
-  browsers: [chromeLauncher({ concurrency: firefoxPath ? 1 : 2, launchOptions: { executablePath, headless: true, args: chromeArgs } })],
-  testFramework: { config: { timeout: 30000 } },
+    esbuildPlugin({ tsx: true, target: 'es2022', tsconfig: 'test/frameworks/tsconfig.json' }),
+    frameworksPlugin(),
+  ],
+  // With other engines alongside, one page per browser; alone, two pages.
+  browsers: [
+    chromeLauncher({
+      concurrency: oneGroup || !groups.length ? 2 : 1,
+      launchOptions: { executablePath, headless: true, args: chromeArgs },
+    }),
+  ],
+  // The last bound of a test that waits on events (test/element/helpers.ts `until` has no
+  // deadline of its own): generous, so that a loaded 2-core machine is not a failure.
+  testFramework: { config: { timeout: 120000 } },
+  reporters: [defaultReporter(), summaryReporter()],
   testsFinishTimeout: 300000,
   // A loaded 2-core CI machine running two browsers may take a while to open a page.
   browserStartTimeout: 120000,

@@ -5,8 +5,8 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { SpotnanaEmbed } from '../../src/index.js';
 import { EMBED_URL, command, embed, errors, frameOf, loads, ofType, record, responses, sleep, tokenLog, uid, until, view } from './helpers.js';
 
-/** The page's `message` listeners, as Chromium counts them (a server command in web-test-runner.config.mjs). */
-const listeners = () => executeServerCommand<number, undefined>('message-listeners');
+/** The page's `message` listeners, as Chromium counts them (a server command in web-test-runner.config.mjs); `false` elsewhere. */
+const listeners = () => executeServerCommand<number | false, undefined>('message-listeners');
 
 describe('removal', () => {
   it('mid-fetch: the fetch is aborted, nothing is posted and no error is raised', async () => {
@@ -21,8 +21,9 @@ describe('removal', () => {
     expect(await tokenLog(key)).to.have.length(1); // and not retried
   });
 
-  it('removes its message listener (as the browser itself counts them)', async () => {
+  it('removes its message listener (as the browser itself counts them)', async function () {
     const before = await listeners();
+    if (before === false) return this.skip(); // only Chromium counts them (DevTools protocol)
     const { el } = await embed({ frame: { ask: 'never' } });
     expect(await listeners()).to.equal(before + 1);
     el.remove();

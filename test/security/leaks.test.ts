@@ -1,5 +1,5 @@
-// Leaks (Chromium only: the counts come from the browser itself through the DevTools
-// protocol, server commands of web-test-runner.config.mjs): 500 mount/unmount cycles, each
+// Leaks (Chromium only, skipped elsewhere: the counts come from the browser itself through the
+// DevTools protocol, server commands of web-test-runner.config.mjs): 500 mount/unmount cycles, each
 // with a token fetch in flight (slow answers, retries waiting on a backoff, attempts waiting
 // on their timeout, some after the frame's load started the silent-frame timer) leave
 //   - no `message` listener on the window (DOMDebugger.getEventListeners),
@@ -38,8 +38,12 @@ window.clearTimeout = ((id?: ReturnType<typeof setTimeout>) => {
 /** Pending timers whose creation went through the element's sources. */
 const elementTimers = () => [...pending.values()].filter((stack) => /\/src\/[\w-]+\.ts/.test(stack));
 
-const listeners = () => executeServerCommand<number, undefined>('message-listeners');
-const iframes = () => executeServerCommand<{ alive: number; detached: number } | null, undefined>('detached-iframes');
+const listeners = () => executeServerCommand<number | false, undefined>('message-listeners');
+interface IframeCounts {
+  alive: number;
+  detached: number;
+}
+const iframes = () => executeServerCommand<IframeCounts | false, undefined>('detached-iframes');
 
 // Scripts of the fake token endpoint that keep a fetch (or its retry) in flight at removal.
 const SCRIPTS = ['slow:3000', '503', 'hang'];
@@ -71,7 +75,7 @@ describe(`leaks: ${CYCLES} mount/unmount cycles with fetches in flight`, () => {
     await sleep(100);
     const listenersBefore = await listeners();
     const before = await iframes();
-    expect(before, 'Runtime.queryObjects answered').to.not.equal(null);
+    if (before === false) return this.skip(); // only Chromium answers (DevTools protocol)
 
     for (let i = 0; i < CYCLES; i += 10) {
       // 10 at a time: every one mounted, fetching, and removed.
@@ -88,22 +92,24 @@ describe(`leaks: ${CYCLES} mount/unmount cycles with fetches in flight`, () => {
     expect(elementTimers(), 'pending timers set by the element').to.deep.equal([]);
     // Aborted fetches settle asynchronously; give the renderer a moment before counting.
     await sleep(500);
-    const afterCycles = (await iframes())!;
+    const afterCycles = (await iframes()) as IframeCounts;
     expect(afterCycles.detached, 'detached iframes alive after GC').to.equal(0);
-    expect(afterCycles.alive, 'iframes alive after GC').to.equal(before!.alive);
+    expect(afterCycles.alive, 'iframes alive after GC').to.equal(before.alive);
   });
 
-  it('the probes can fail: a removed iframe that is still referenced, and a pending timer, are seen', async () => {
-    const base0 = (await iframes())!.detached;
+  it('the probes can fail: a removed iframe that is still referenced, and a pending timer, are seen', async function () {
+    const probe = await iframes();
+    if (probe === false) return this.skip(); // only Chromium answers (DevTools protocol)
+    const base0 = probe.detached;
     const kept = document.createElement('iframe');
     document.body.append(kept);
     kept.remove();
-    expect((await iframes())!.detached).to.equal(base0 + 1);
+    expect(((await iframes()) as IframeCounts).detached).to.equal(base0 + 1);
     const listener = () => {};
     addEventListener('message', listener);
     const base = await listeners();
     removeEventListener('message', listener);
-    expect(await listeners()).to.equal(base - 1);
+    expect(await listeners()).to.equal((base as number) - 1);
     const id = setTimeout(() => {}, 60000);
     expect(pending.has(id)).to.equal(true);
     clearTimeout(id);
