@@ -1,47 +1,58 @@
-// Spotnana's environments (https://developer.spotnana.com/integration/iframe/iframe-integration-intro).
-// Input: an env name or an explicit API base. Output: the token endpoint URL.
+// Where the token exchange goes: an env of the shared environments table, or an explicit
+// API base (a proxy, the emulator). Input: `env` and `apiUrl`. Output: the token endpoint URL.
+import { DEFAULT_ENV, ENVIRONMENTS, ENV_NAMES, isSpotnanaEnv, type SpotnanaEnv } from '../shared/environments.js';
 
-/** The Spotnana environments the package knows. */
-export type SpotnanaEnv = 'sandbox' | 'production';
+export type { SpotnanaEnv };
 
-/** API bases by env, as in the SPEC's table. */
-export const API_BASES: Readonly<Record<SpotnanaEnv, string>> = Object.freeze({
-  sandbox: 'https://api-ext-sboxmeta.partners.spotnana.com',
-  production: 'https://api.spotnana.com',
-});
+/** API bases by env, from the environments table. */
+export const API_BASES: Readonly<Record<SpotnanaEnv, string>> = Object.freeze(
+  Object.fromEntries(ENV_NAMES.map((name) => [name, ENVIRONMENTS[name].apiBase])) as Record<SpotnanaEnv, string>,
+);
 
 /** The token endpoint's path below an API base. */
 export const TOKEN_PATH = '/v2/auth/oauth2-token';
 
 /** Where the API lives: pick an `env` (default `sandbox`) or give an `apiUrl` (a proxy, the emulator). */
 export interface ApiTarget {
-  /** `sandbox` (default) or `production`. Ignored when `apiUrl` is given. */
+  /** `sandbox` (default) or `production`. Checked even when `apiUrl` is given, which overrides it. */
   env?: SpotnanaEnv | (string & {});
-  /** An API base such as `http://127.0.0.1:4000`; the request goes to `<apiUrl>/v2/auth/oauth2-token`. */
+  /**
+   * An API base such as `https://proxy.example.com/spotnana`; the request goes to
+   * `<apiUrl>/v2/auth/oauth2-token`. `https:`, or `http:` on a loopback host only
+   * (`localhost`, `127.0.0.0/8`, `[::1]`), since the request carries the client secret.
+   */
   apiUrl?: string | URL;
 }
 
-/** Resolves the token endpoint URL, or throws a `TypeError` for a bad `env` or `apiUrl`. */
+const PREFIX = 'spotnana-embed/server:';
+
+/** Resolves the token endpoint URL, or throws a `TypeError` naming the bad option (never its value: it may hold credentials). */
 export function tokenEndpointUrl(target: ApiTarget): URL {
-  if (target.apiUrl !== undefined && target.apiUrl !== '') {
-    let base: URL;
-    try {
-      base = new URL(String(target.apiUrl));
-    } catch {
-      throw new TypeError('spotnana-embed/server: apiUrl is not a valid URL');
-    }
-    if (base.protocol !== 'https:' && base.protocol !== 'http:') {
-      throw new TypeError('spotnana-embed/server: apiUrl must be an http: or https: URL');
-    }
-    // Keep the base's own path (a proxy may mount the API below one) and append ours.
-    base.pathname = base.pathname.replace(/\/+$/, '') + TOKEN_PATH;
-    base.search = '';
-    base.hash = '';
-    return base;
+  const env = target.env ?? DEFAULT_ENV;
+  if (!isSpotnanaEnv(env)) {
+    const names = ENV_NAMES.map((name) => JSON.stringify(name)).join(' or ');
+    throw new TypeError(`${PREFIX} env must be ${names}`);
   }
-  const env = target.env ?? 'sandbox';
-  if (env !== 'sandbox' && env !== 'production') {
-    throw new TypeError(`spotnana-embed/server: env must be "sandbox" or "production", not ${JSON.stringify(String(env))}`);
+  if (target.apiUrl === undefined || target.apiUrl === '') return new URL(TOKEN_PATH, API_BASES[env]);
+
+  let base: URL;
+  try {
+    base = new URL(String(target.apiUrl));
+  } catch {
+    throw new TypeError(`${PREFIX} apiUrl is not a valid URL`);
   }
-  return new URL(TOKEN_PATH, API_BASES[env as SpotnanaEnv]);
+  const secure = base.protocol === 'https:' || (base.protocol === 'http:' && isLoopback(base.hostname));
+  if (!secure) {
+    throw new TypeError(`${PREFIX} apiUrl must be an https: URL (http: only on localhost, 127.0.0.0/8 or [::1])`);
+  }
+  // Keep the base's own path (a proxy may mount the API below one) and append ours.
+  base.pathname = base.pathname.replace(/\/+$/, '') + TOKEN_PATH;
+  base.search = '';
+  base.hash = '';
+  return base;
+}
+
+/** A hostname as the URL parser writes it (IPv4 normalized, IPv6 in brackets). */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }

@@ -2,8 +2,13 @@
 // (the subject token) for Spotnana tokens, by OAuth 2.0 token exchange (RFC 8693 §2.1),
 // a form-encoded POST to <api base>/v2/auth/oauth2-token.
 // Input: credentials, subject token, env or apiUrl. Output: camelCase tokens, or a TokenExchangeError.
+//
+// Web APIs only, and none that a supported runtime lacks: no AbortSignal.any (missing in
+// the Edge Runtime and in Node before 20.3), no AbortSignal.timeout.
+import { parseRetryAfter } from '../shared/retry-after.js';
 import { type ApiTarget, tokenEndpointUrl } from './env.js';
-import { TokenExchangeError } from './errors.js';
+import { TokenExchangeError, type TokenExchangeErrorCode, type TokenExchangeErrorInit } from './errors.js';
+import { type Redactor, createRedactor, redactedCause } from './redact.js';
 
 /** `grant_type` of RFC 8693 token exchange. */
 export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -12,10 +17,31 @@ export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 
 /** Default bound of the whole call, retry included: below the element's 10 s `token-timeout`. */
 export const DEFAULT_TIMEOUT = 8000;
+/** The longest delay a timer takes (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+/** The first try and one retry. */
+const MAX_ATTEMPTS = 2;
 /** The longest `Retry-After` the one retry waits for; a longer one fails at once (and is passed on). */
 const MAX_RETRY_WAIT = 5000;
+/** Without `Retry-After`, the retry waits this long plus a random share of as much again. */
+const RETRY_BACKOFF = 250;
 /** Spotnana's answer is a few hundred bytes; anything this large is not it. */
-const MAX_BODY_CHARS = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
+/** How much of Spotnana's `error_description` an error keeps. */
+const MAX_DESCRIPTION = 300;
+/** RFC 6749 §5.2: `error` is printable ASCII without '"' and '\'. */
+const OAUTH_ERROR_SHAPE = /^[\x20\x21\x23-\x5B\x5D-\x7E]{1,100}$/;
+
+/** The OAuth error codes (RFC 6749 §5.2, RFC 8693 §2.2.2) that a `TokenExchangeError.code` may take from Spotnana. */
+export const OAUTH_ERROR_CODES: readonly TokenExchangeErrorCode[] = Object.freeze([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'invalid_target',
+]);
 
 export interface ExchangeTokenOptions extends ApiTarget {
   /** The client id Spotnana gave you. */
@@ -49,10 +75,10 @@ export interface TokenExchangeResult {
 /**
  * Exchanges the user's token for Spotnana tokens. Network errors, 429 and 5xx are retried
  * once, after `Retry-After` (up to 5 s) or a short backoff; the whole call is bounded by
- * `timeout` and `signal`.
+ * `timeout` and `signal`. Spotnana's answer is read as a stream, 64 KiB at most.
  *
- * @throws {TokenExchangeError} with `code` = Spotnana's OAuth `error`, or `http_error`,
- *   `network_error`, `timeout`, `invalid_response`.
+ * @throws {TokenExchangeError} with `code` = Spotnana's OAuth `error` (one of
+ *   {@link OAUTH_ERROR_CODES}), or `http_error`, `network_error`, `timeout`, `invalid_response`.
  */
 export async function exchangeToken(options: ExchangeTokenOptions): Promise<TokenExchangeResult> {
   const { clientId, clientSecret, subjectToken } = options;
@@ -61,15 +87,13 @@ export async function exchangeToken(options: ExchangeTokenOptions): Promise<Toke
   requireString(subjectToken, 'subjectToken');
   const subjectTokenType = options.subjectTokenType ?? ACCESS_TOKEN_TYPE;
   requireString(subjectTokenType, 'subjectTokenType');
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-  if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) {
-    throw new TypeError('spotnana-embed/server: timeout must be a positive number of milliseconds');
-  }
-  const url = tokenEndpointUrl(options);
+  const timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT);
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  const secrets = [clientSecret, subjectToken];
+  if (typeof fetchImpl !== 'function') throw new TypeError('spotnana-embed/server: fetch must be a function');
+  const url = tokenEndpointUrl(options);
+  options.signal?.throwIfAborted();
 
-  // Exactly the parameters of the SPEC's step 2, in its order.
+  // Exactly the parameters of step 2, in its order.
   const body = new URLSearchParams([
     ['grant_type', TOKEN_EXCHANGE_GRANT_TYPE],
     ['client_id', clientId],
@@ -79,57 +103,52 @@ export async function exchangeToken(options: ExchangeTokenOptions): Promise<Toke
     ['scope', 'openid'],
   ]).toString();
 
-  const callerSignal = options.signal;
-  callerSignal?.throwIfAborted();
-  const deadline = AbortSignal.timeout(timeout);
-  const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
+  const bound = boundCall(timeout, options.signal);
+  const call: Call = {
+    url,
+    body,
+    fetch: fetchImpl,
+    signal: bound.signal,
+    redact: createRedactor([clientSecret, subjectToken]),
+  };
   const startedAt = Date.now();
-  const timeoutError = () =>
-    new TokenExchangeError('timeout', `Spotnana token exchange timed out after ${timeout} ms`);
-
-  for (let attempt = 1; ; attempt++) {
-    let failure: TokenExchangeError;
-    let retryable: boolean;
-    try {
-      const response = await abortable(
-        fetchImpl(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body,
-          signal,
-          // Never follow a redirect: it would re-send the client secret to wherever it points.
-          redirect: 'manual',
-        }),
-        signal,
-      );
-      if (response.status >= 200 && response.status < 300) {
-        return parseTokens(await abortable(readBody(response), signal));
+  try {
+    for (let attempt = 1; ; attempt++) {
+      let failure: TokenExchangeError;
+      try {
+        return await sendOnce(call);
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        if (bound.timedOut)
+          throw new TokenExchangeError('timeout', `Spotnana token exchange timed out after ${timeout} ms`);
+        failure = error instanceof TokenExchangeError ? error : networkError(error, call.redact);
       }
-      failure = await abortable(errorFromResponse(response, secrets), signal);
-      retryable = response.status === 429 || response.status >= 500;
-    } catch (error) {
-      if (error instanceof TokenExchangeError) throw error;
-      if (callerSignal?.aborted) throw callerSignal.reason;
-      if (deadline.aborted) throw timeoutError();
-      failure = new TokenExchangeError('network_error', 'Spotnana token exchange failed: the API could not be reached', {
-        cause: error,
-      });
-      retryable = true;
-    }
-    if (attempt >= 2 || !retryable) throw failure;
+      if (attempt >= MAX_ATTEMPTS || !isRetryable(failure)) throw failure;
 
-    const asked = failure.retryAfter === undefined ? undefined : parseRetryAfter(failure.retryAfter);
-    const wait = asked ?? 250 + Math.random() * 250;
-    // Retrying sooner than Spotnana asked would add to its load; waiting past our own
-    // deadline would only turn a clear answer into a timeout. Either way: fail now.
-    if (wait > MAX_RETRY_WAIT || Date.now() - startedAt + wait >= timeout) throw failure;
-    try {
-      await sleep(wait, signal);
-    } catch {
-      if (callerSignal?.aborted) throw callerSignal.reason;
-      throw timeoutError();
+      const wait = parseRetryAfter(failure.retryAfter) ?? RETRY_BACKOFF + Math.random() * RETRY_BACKOFF;
+      // Retrying sooner than Spotnana asked would add to its load; waiting past our own
+      // deadline would only turn a clear answer into a timeout. Either way: fail now.
+      if (wait > MAX_RETRY_WAIT || Date.now() - startedAt + wait >= timeout) throw failure;
+      try {
+        await sleep(wait, call.signal);
+      } catch {
+        if (options.signal?.aborted) throw options.signal.reason;
+        throw new TokenExchangeError('timeout', `Spotnana token exchange timed out after ${timeout} ms`);
+      }
     }
+  } finally {
+    bound.release();
   }
+}
+
+/** Checks a `timeout` option: a positive number of milliseconds that a timer can take. */
+export function checkTimeout(timeout: unknown): number {
+  if (typeof timeout !== 'number' || !(timeout > 0) || timeout > MAX_TIMEOUT) {
+    throw new TypeError(
+      `spotnana-embed/server: timeout must be a positive number of milliseconds, at most ${MAX_TIMEOUT}`,
+    );
+  }
+  return timeout;
 }
 
 function requireString(value: unknown, name: string): void {
@@ -138,14 +157,121 @@ function requireString(value: unknown, name: string): void {
   }
 }
 
-async function readBody(response: Response): Promise<string> {
-  const text = await response.text();
-  if (text.length > MAX_BODY_CHARS) {
-    throw new TokenExchangeError('invalid_response', 'Spotnana token exchange failed: the answer is too large', {
-      status: response.status,
-    });
+/** One exchange's request and what bounds it. */
+interface Call {
+  url: URL;
+  body: string;
+  fetch: typeof fetch;
+  /** Aborts on the caller's signal or the deadline. */
+  signal: AbortSignal;
+  redact: Redactor;
+}
+
+/**
+ * One signal for the caller's `signal` and the deadline, without AbortSignal.any or
+ * AbortSignal.timeout; `release()` clears the timer and the listener.
+ */
+function boundCall(timeout: number, callerSignal: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeout);
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    release() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
+
+/** One attempt: a controller of its own, so that an answer over the cap can close its connection. */
+async function sendOnce(call: Call): Promise<TokenExchangeResult> {
+  const attempt = new AbortController();
+  const onAbort = () => attempt.abort(call.signal.reason);
+  call.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const response = await abortable(
+      call.fetch(call.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: call.body,
+        signal: attempt.signal,
+        // Never follow a redirect: it would re-send the client secret to wherever it points.
+        redirect: 'manual',
+      }),
+      call.signal,
+    );
+    if (response.status >= 200 && response.status < 300) {
+      return parseTokens(await readCapped(response, attempt, call.signal));
+    }
+    throw await errorFromResponse(response, attempt, call);
+  } finally {
+    call.signal.removeEventListener('abort', onAbort);
   }
-  return text;
+}
+
+function isRetryable(failure: TokenExchangeError): boolean {
+  if (failure.code === 'network_error') return true;
+  if (failure.code === 'invalid_response' || failure.status === undefined) return false;
+  return failure.status === 429 || failure.status >= 500;
+}
+
+function networkError(error: unknown, redact: Redactor): TokenExchangeError {
+  return new TokenExchangeError('network_error', 'Spotnana token exchange failed: the API could not be reached', {
+    cause: redactedCause(error, redact),
+  });
+}
+
+/**
+ * The answer's body as text, read chunk by chunk: past 64 KiB it stops, aborts the
+ * attempt (which closes the connection) and fails with invalid_response, whatever
+ * `Content-Length` says.
+ */
+async function readCapped(response: Response, attempt: AbortController, signal: AbortSignal): Promise<string> {
+  const tooLarge = () => {
+    attempt.abort();
+    return new TokenExchangeError(
+      'invalid_response',
+      'Spotnana token exchange failed: the answer is larger than 64 KiB',
+      {
+        status: response.status,
+      },
+    );
+  };
+  const declared = response.headers.get('content-length')?.trim() ?? '';
+  if (/^\d+$/.test(declared) && Number(declared) > MAX_BODY_BYTES) {
+    response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await abortable(reader.read(), signal);
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 function parseTokens(text: string): TokenExchangeResult {
@@ -168,7 +294,8 @@ function parseTokens(text: string): TokenExchangeResult {
   let expiresIn: number | undefined;
   if (expires_in !== undefined && expires_in !== null) {
     // RFC 6749 §5.1 says a number; some servers send a numeric string.
-    expiresIn = typeof expires_in === 'string' && /^\d+$/.test(expires_in) ? Number(expires_in) : (expires_in as number);
+    expiresIn =
+      typeof expires_in === 'string' && /^\d+$/.test(expires_in) ? Number(expires_in) : (expires_in as number);
     if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 0) {
       throw invalid('has an invalid expires_in');
     }
@@ -183,65 +310,46 @@ function parseTokens(text: string): TokenExchangeResult {
   return result;
 }
 
-/** An error answer, read as RFC 6749 §5.2 JSON when it is that. */
-async function errorFromResponse(response: Response, secrets: string[]): Promise<TokenExchangeError> {
-  const status = response.status;
-  const retryAfter = response.headers.get('retry-after') ?? undefined;
+/** An error answer, read as RFC 6749 §5.2 JSON when it is that; every value taken from it is redacted. */
+async function errorFromResponse(
+  response: Response,
+  attempt: AbortController,
+  call: Call,
+): Promise<TokenExchangeError> {
+  const { status } = response;
+  const { redact } = call;
+  const received = response.headers.get('retry-after') ?? undefined;
+  // A Retry-After that held a secret is no Retry-After.
+  const retryAfter = received !== undefined && redact(received) === received ? received : undefined;
   if (status < 400) {
     // A redirect (status 0 is a browser's opaque redirect).
-    await response.body?.cancel().catch(() => {});
+    response.body?.cancel().catch(() => {});
     return new TokenExchangeError(
       'invalid_response',
       `Spotnana token exchange failed: the API answered with a redirect (HTTP ${status})`,
       { status },
     );
   }
-  let error: string | undefined;
-  let errorDescription: string | undefined;
+  // Over the cap this throws invalid_response: not retried, whatever the status.
+  const text = await readCapped(response, attempt, call.signal);
+  const init: TokenExchangeErrorInit = { status, retryAfter };
+  let code: TokenExchangeErrorCode = 'http_error';
   try {
-    const data: unknown = JSON.parse(await readBody(response));
+    const data: unknown = JSON.parse(text);
     if (isRecord(data)) {
-      // RFC 6749 §5.2: error is ASCII without '"' and '\'.
-      // A code that holds a secret (an echoing proxy, a hostile upstream) is no code: http_error.
-      if (
-        typeof data.error === 'string' &&
-        /^[\x20\x21\x23-\x5B\x5D-\x7E]{1,100}$/.test(data.error) &&
-        redact(data.error, secrets) === data.error
-      ) {
-        error = data.error;
+      if (typeof data.error === 'string' && OAUTH_ERROR_SHAPE.test(data.error)) {
+        init.error = redact(data.error);
+        if (OAUTH_ERROR_CODES.includes(data.error)) code = data.error;
       }
       if (typeof data.error_description === 'string' && data.error_description !== '') {
-        errorDescription = redact(data.error_description, secrets).slice(0, 300);
+        init.errorDescription = redact(data.error_description).slice(0, MAX_DESCRIPTION);
       }
     }
   } catch {
-    // Not JSON (an HTML error page of a proxy): http_error below.
+    // Not JSON (an HTML error page of a proxy): http_error.
   }
-  const code = error ?? 'http_error';
-  const detail = errorDescription === undefined ? '' : `: ${errorDescription}`;
-  return new TokenExchangeError(code, `Spotnana token exchange failed: HTTP ${status} ${code}${detail}`, {
-    status,
-    error,
-    errorDescription,
-    retryAfter,
-  });
-}
-
-/** Spotnana might echo a parameter back; our errors never carry one. */
-function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
-  return out;
-}
-
-/** `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP date; milliseconds, or undefined if unreadable. */
-export function parseRetryAfter(value: string): number | undefined {
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  // An HTTP date always has hh:mm:ss; Date.parse alone reads "1.5" or "-1" as dates in 2001.
-  if (!/\d\d:\d\d:\d\d/.test(trimmed)) return undefined;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  const detail = init.errorDescription === undefined ? '' : `: ${init.errorDescription}`;
+  return new TokenExchangeError(code, redact(`Spotnana token exchange failed: HTTP ${status} ${code}${detail}`), init);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

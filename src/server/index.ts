@@ -1,5 +1,7 @@
 // spotnana-embed/server: the backend half, for any runtime with Web fetch, Request and
-// Response (Node 20+, Deno, Bun, edge workers). No DOM, no Lit, no Node built-ins.
+// Response (Node, Deno, Bun, Cloudflare Workers, the Edge Runtime). No DOM, no Lit, no
+// Node built-ins, no dynamic import. The JWT helpers, which need jose, are
+// spotnana-embed/server/jwt.
 export { API_BASES, TOKEN_PATH, type ApiTarget, type SpotnanaEnv } from './env.js';
 export {
   TokenExchangeError,
@@ -11,6 +13,7 @@ export {
 export {
   ACCESS_TOKEN_TYPE,
   DEFAULT_TIMEOUT,
+  OAUTH_ERROR_CODES,
   TOKEN_EXCHANGE_GRANT_TYPE,
   exchangeToken,
   type ExchangeTokenOptions,
@@ -18,12 +21,3 @@ export {
 } from './exchange-token.js';
 export { createTokenHandler, type TokenHandlerOptions, type TokenResponseBody } from './token-handler.js';
 export { createUserDetailHandler, type UserDetailHandlerOptions } from './user-detail-handler.js';
-export {
-  JWT_TOKEN_TYPE,
-  createJwksHandler,
-  createSubjectTokenSigner,
-  type JwksHandlerOptions,
-  type KeyInput,
-  type SubjectTokenClaims,
-  type SubjectTokenSignerOptions,
-} from './jwt.js';

@@ -3,32 +3,20 @@
 // access token that Spotnana checks by calling your user-detail API, your backend signs a
 // short-lived RS256 JWT with a `kid` and the user's `email` (`aud` "spotnana"), and
 // Spotnana checks its signature against your public JWKS endpoint.
-// Built on `jose` (an optional peer dependency: `npm install jose`), loaded only when used.
+// Built on `jose`, an optional peer dependency (`npm install jose`): this entry,
+// spotnana-embed/server/jwt, imports it plainly so that every bundler and runtime sees the
+// import; spotnana-embed/server itself never loads it.
 // Spotnana's docs we have do not name the subject_token_type for this flow: pass the one
 // Spotnana gives you as `subjectTokenType` to createTokenHandler / exchangeToken.
-import type { JWK } from 'jose';
+import { SignJWT, exportJWK, importJWK, importPKCS8, importSPKI, type JWK } from 'jose';
 
-/**
- * A key as jose takes it: a JWK object, a Web Crypto `CryptoKey` or a Node `KeyObject`.
- * Typed loosely so that the package's types do not need jose (an optional peer) installed.
- */
+/** A key as jose takes it: a PEM string, a JWK object, a Web Crypto `CryptoKey` or a Node `KeyObject`. */
 export type KeyInput = string | object;
 // What jose's functions take; internal only.
-type JoseKey = Parameters<Jose['exportJWK']>[0];
+type JoseKey = Parameters<typeof exportJWK>[0];
 
 /** RFC 8693's type for a JWT subject token; confirm the value with Spotnana before relying on it. */
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
-
-type Jose = typeof import('jose');
-let jose: Promise<Jose> | undefined;
-// A specifier in a variable, ignored by bundlers: apps that never use these helpers must
-// build without jose installed (a static import('jose') fails a webpack or Vite build).
-const JOSE = 'jose';
-const loadJose = (): Promise<Jose> =>
-  (jose ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ JOSE) as Promise<Jose>).catch((cause: unknown) => {
-    jose = undefined;
-    throw new Error('spotnana-embed/server: the JWT helpers need the "jose" package (npm install jose)', { cause });
-  }));
 
 export interface SubjectTokenSignerOptions {
   /** The RSA private key: a PKCS#8 PEM string, a private JWK, or a CryptoKey / KeyObject. */
@@ -57,28 +45,30 @@ export interface SubjectTokenClaims {
  * `aud` "spotnana", `iat`, `exp`. Use it in `getSubjectToken` with
  * `subjectTokenType` set to the value Spotnana gives you.
  */
-export function createSubjectTokenSigner(options: SubjectTokenSignerOptions): (claims: SubjectTokenClaims) => Promise<string> {
+export function createSubjectTokenSigner(
+  options: SubjectTokenSignerOptions,
+): (claims: SubjectTokenClaims) => Promise<string> {
   if (typeof options?.kid !== 'string' || options.kid === '') {
-    throw new TypeError('spotnana-embed/server: createSubjectTokenSigner needs a kid');
+    throw new TypeError('spotnana-embed/server/jwt: createSubjectTokenSigner needs a kid');
   }
-  if (!options.privateKey) throw new TypeError('spotnana-embed/server: createSubjectTokenSigner needs a privateKey');
+  if (!options.privateKey)
+    throw new TypeError('spotnana-embed/server/jwt: createSubjectTokenSigner needs a privateKey');
   const lifetime = options.expiresIn ?? 300;
   let key: Promise<JoseKey> | undefined;
-  const privateKey = async (lib: Jose) => {
+  const privateKey = async () => {
     const input = options.privateKey;
-    if (typeof input === 'string') return lib.importPKCS8(input, 'RS256');
-    if (typeof input === 'object' && 'kty' in input) return (await lib.importJWK(input as JWK, 'RS256')) as JoseKey;
+    if (typeof input === 'string') return importPKCS8(input, 'RS256');
+    if (typeof input === 'object' && 'kty' in input) return (await importJWK(input as JWK, 'RS256')) as JoseKey;
     return input as JoseKey;
   };
 
   return async function signSubjectToken(claims: SubjectTokenClaims): Promise<string> {
     if (typeof claims?.email !== 'string' || !claims.email.includes('@')) {
-      throw new TypeError('spotnana-embed/server: a subject token needs the user’s email');
+      throw new TypeError('spotnana-embed/server/jwt: a subject token needs the user’s email');
     }
-    const lib = await loadJose();
-    key ??= privateKey(lib);
+    key ??= privateKey();
     const { subject, ...rest } = claims;
-    const jwt = new lib.SignJWT(rest)
+    const jwt = new SignJWT(rest)
       .setProtectedHeader({ alg: 'RS256', kid: options.kid, typ: 'JWT' })
       .setAudience(options.audience ?? 'spotnana')
       .setIssuedAt()
@@ -102,19 +92,18 @@ export interface JwksHandlerOptions {
  */
 export function createJwksHandler(options: JwksHandlerOptions): (request: Request) => Promise<Response> {
   if (!Array.isArray(options?.keys) || options.keys.length === 0) {
-    throw new TypeError('spotnana-embed/server: createJwksHandler needs at least one key');
+    throw new TypeError('spotnana-embed/server/jwt: createJwksHandler needs at least one key');
   }
   let body: Promise<string> | undefined;
   const build = async () => {
-    const lib = await loadJose();
     const keys = await Promise.all(
       options.keys.map(async ({ kid, key }) => {
         let jwk: JWK;
-        if (typeof key === 'string') jwk = await lib.exportJWK(await lib.importSPKI(key, 'RS256', { extractable: true }));
+        if (typeof key === 'string') jwk = await exportJWK(await importSPKI(key, 'RS256', { extractable: true }));
         else if (typeof key === 'object' && 'kty' in key) jwk = { ...(key as JWK) };
-        else jwk = await lib.exportJWK(key as JoseKey);
+        else jwk = await exportJWK(key as JoseKey);
         if (jwk.kty !== 'RSA' || typeof jwk.n !== 'string' || typeof jwk.e !== 'string') {
-          throw new TypeError(`spotnana-embed/server: the JWKS key ${kid} is not an RSA key`);
+          throw new TypeError(`spotnana-embed/server/jwt: the JWKS key ${kid} is not an RSA key`);
         }
         // Only the public parameters, whatever was passed in.
         return { kty: 'RSA', kid, use: 'sig', alg: 'RS256', n: jwk.n, e: jwk.e };
@@ -137,7 +126,10 @@ export function createJwksHandler(options: JwksHandlerOptions): (request: Reques
     });
     return new Response(await body, {
       status: 200,
-      headers: { 'content-type': 'application/jwk-set+json; charset=utf-8', 'cache-control': `public, max-age=${maxAge}` },
+      headers: {
+        'content-type': 'application/jwk-set+json; charset=utf-8',
+        'cache-control': `public, max-age=${maxAge}`,
+      },
     });
   };
 }

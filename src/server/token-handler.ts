@@ -6,9 +6,9 @@
 // the element retries 408, 429 and 5xx (at most 3 attempts) and exchangeToken retries
 // once, so a rejection (4xx from Spotnana) becomes a 403 that nobody retries, and only
 // a Spotnana outage or rate limit becomes a 502/503.
-import type { ApiTarget } from './env.js';
+import { type ApiTarget, tokenEndpointUrl } from './env.js';
 import { TokenExchangeError, TokenHandlerError, type TokenHandlerErrorCode } from './errors.js';
-import { exchangeToken } from './exchange-token.js';
+import { DEFAULT_TIMEOUT, checkTimeout, exchangeToken } from './exchange-token.js';
 
 export interface TokenHandlerOptions extends ApiTarget {
   clientId: string;
@@ -42,16 +42,8 @@ export interface TokenResponseBody {
 
 /** Creates the host's token endpoint: `(request) => Promise<Response>`, for any runtime with Web `Request`/`Response`. */
 export function createTokenHandler(options: TokenHandlerOptions): (request: Request) => Promise<Response> {
-  if (typeof options?.getSubjectToken !== 'function') {
-    throw new TypeError('spotnana-embed/server: createTokenHandler needs a getSubjectToken(request) function');
-  }
-  if (typeof options.clientId !== 'string' || options.clientId === '') {
-    throw new TypeError('spotnana-embed/server: clientId must be a non-empty string');
-  }
-  if (typeof options.clientSecret !== 'string' || options.clientSecret === '') {
-    throw new TypeError('spotnana-embed/server: clientSecret must be a non-empty string');
-  }
-  const allowedOrigins = options.allowedOrigins?.map(normalizeOrigin);
+  checkOptions(options);
+  const allowedOrigins = options.allowedOrigins?.map(checkOrigin);
 
   const report = (error: unknown, request: Request) => {
     try {
@@ -60,7 +52,13 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
       // A failing logger must not change the answer.
     }
   };
-  const fail = (request: Request, code: TokenHandlerErrorCode, status: number, message: string, headers?: HeadersInit) => {
+  const fail = (
+    request: Request,
+    code: TokenHandlerErrorCode,
+    status: number,
+    message: string,
+    headers?: HeadersInit,
+  ) => {
     report(new TokenHandlerError(code, status, message), request);
     return json({ error: code }, status, headers);
   };
@@ -78,7 +76,12 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
     if (origin !== null) {
       const allowed = allowedOrigins ?? [ownOrigin(request)];
       if (origin === 'null' || !allowed.includes(origin)) {
-        return fail(request, 'forbidden_origin', 403, `A page at origin ${JSON.stringify(origin)} may not call the token endpoint`);
+        return fail(
+          request,
+          'forbidden_origin',
+          403,
+          `A page at origin ${JSON.stringify(origin)} may not call the token endpoint`,
+        );
       }
     } else {
       const site = request.headers.get('sec-fetch-site');
@@ -119,7 +122,11 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
       if (!(error instanceof TokenExchangeError)) return json({ error: 'internal_error' }, 500);
       if (error.status === 429) {
         // Pass Spotnana's own wait on, so the element waits as long as Spotnana asked.
-        return json({ error: 'upstream_unavailable' }, 503, error.retryAfter ? { 'retry-after': error.retryAfter } : undefined);
+        return json(
+          { error: 'upstream_unavailable' },
+          503,
+          error.retryAfter ? { 'retry-after': error.retryAfter } : undefined,
+        );
       }
       if (error.status !== undefined && error.status >= 400 && error.status < 500) {
         return json({ error: 'exchange_rejected' }, 403);
@@ -146,15 +153,54 @@ function ownOrigin(request: Request): string {
   }
 }
 
-function normalizeOrigin(origin: string): string {
+/**
+ * Every option, checked once when the handler is created: a typo then fails at start-up
+ * instead of answering 500 to every page load (which the element would retry).
+ */
+function checkOptions(options: TokenHandlerOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('spotnana-embed/server: createTokenHandler needs an options object');
+  }
+  if (typeof options.getSubjectToken !== 'function') {
+    throw new TypeError('spotnana-embed/server: createTokenHandler needs a getSubjectToken(request) function');
+  }
+  for (const name of ['clientId', 'clientSecret'] as const) {
+    if (typeof options[name] !== 'string' || options[name] === '') {
+      throw new TypeError(`spotnana-embed/server: ${name} must be a non-empty string`);
+    }
+  }
+  if (
+    options.subjectTokenType !== undefined &&
+    (typeof options.subjectTokenType !== 'string' || options.subjectTokenType === '')
+  ) {
+    throw new TypeError('spotnana-embed/server: subjectTokenType must be a non-empty string');
+  }
+  for (const name of ['onError', 'fetch'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new TypeError(`spotnana-embed/server: ${name} must be a function`);
+    }
+  }
+  tokenEndpointUrl(options); // env and apiUrl
+  checkTimeout(options.timeout ?? DEFAULT_TIMEOUT);
+  if (options.allowedOrigins !== undefined && !Array.isArray(options.allowedOrigins)) {
+    throw new TypeError('spotnana-embed/server: allowedOrigins must be an array of origins');
+  }
+}
+
+/** An origin as a browser sends it in `Origin`: scheme, host and port, nothing else (a trailing `/` is tolerated). */
+function checkOrigin(entry: unknown): string {
+  const notAnOrigin = () =>
+    new TypeError(
+      `spotnana-embed/server: allowedOrigins holds ${JSON.stringify(String(entry))}, which is not an origin such as https://app.example.com`,
+    );
+  if (typeof entry !== 'string') throw notAnOrigin();
   let url: URL;
   try {
-    url = new URL(origin);
+    url = new URL(entry);
   } catch {
-    throw new TypeError(`spotnana-embed/server: allowedOrigins holds ${JSON.stringify(origin)}, which is not an origin`);
+    throw notAnOrigin();
   }
-  if (url.origin === 'null') {
-    throw new TypeError(`spotnana-embed/server: allowedOrigins holds ${JSON.stringify(origin)}, which has no origin`);
-  }
+  const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  if (url.origin === 'null' || !bare || !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+\/?$/i.test(entry)) throw notAnOrigin();
   return url.origin;
 }

@@ -72,14 +72,17 @@ describe('exchangeToken sends step 2 exactly', () => {
       assert.equal(request!.url, '/v2/auth/oauth2-token');
       assert.equal(request!.headers['content-type'], 'application/x-www-form-urlencoded');
       assert.equal(request!.headers.accept, 'application/json');
-      assert.deepEqual([...new URLSearchParams(request!.body)], [
-        ['grant_type', 'urn:ietf:params:oauth:grant-type:token-exchange'],
-        ['client_id', CLIENT_ID],
-        ['client_secret', CLIENT_SECRET],
-        ['subject_token', SUBJECT],
-        ['subject_token_type', 'urn:ietf:params:oauth:token-type:access_token'],
-        ['scope', 'openid'],
-      ]);
+      assert.deepEqual(
+        [...new URLSearchParams(request!.body)],
+        [
+          ['grant_type', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+          ['client_id', CLIENT_ID],
+          ['client_secret', CLIENT_SECRET],
+          ['subject_token', SUBJECT],
+          ['subject_token_type', 'urn:ietf:params:oauth:token-type:access_token'],
+          ['scope', 'openid'],
+        ],
+      );
       assert.equal(TOKEN_EXCHANGE_GRANT_TYPE, 'urn:ietf:params:oauth:grant-type:token-exchange');
       assert.equal(ACCESS_TOKEN_TYPE, 'urn:ietf:params:oauth:token-type:access_token');
     } finally {
@@ -90,9 +93,16 @@ describe('exchangeToken sends step 2 exactly', () => {
   it('sends a configured subjectTokenType, and keeps the path of an apiUrl with one', async () => {
     const server = await recordingServer((_req, res) => sendJson(res, 200, TOKEN_RESPONSE));
     try {
-      await exchangeToken({ ...base(), apiUrl: `${server.url}/spotnana/`, subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt' });
+      await exchangeToken({
+        ...base(),
+        apiUrl: `${server.url}/spotnana/`,
+        subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+      });
       assert.equal(server.requests[0]!.url, '/spotnana/v2/auth/oauth2-token');
-      assert.equal(new URLSearchParams(server.requests[0]!.body).get('subject_token_type'), 'urn:ietf:params:oauth:token-type:jwt');
+      assert.equal(
+        new URLSearchParams(server.requests[0]!.body).get('subject_token_type'),
+        'urn:ietf:params:oauth:token-type:jwt',
+      );
     } finally {
       await server.close();
     }
@@ -133,7 +143,9 @@ describe('exchangeToken maps Spotnana’s answer', () => {
     assert.match(tokens.accessToken, /^[A-Za-z0-9_-]{43}$/);
     assert.match(tokens.refreshToken, /^[A-Za-z0-9_-]{43}$/);
     assert.notEqual(tokens.accessToken, tokens.refreshToken);
-    const session = await fetch(`${emulator.url}/v2/auth/session`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    const session = await fetch(`${emulator.url}/v2/auth/session`, {
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+    });
     assert.equal(session.status, 200);
     assert.deepEqual((await session.json()).user, { email: 'alice@example.com' });
   });
@@ -276,7 +288,9 @@ describe('exchangeToken retries once, and only network errors, 429 and 5xx', () 
 
   it('waits for Retry-After on a 429 before its one retry', async () => {
     const server = await recordingServer((_req, res, index) =>
-      index === 0 ? sendJson(res, 429, { error: 'rate_limited' }, { 'retry-after': '1' }) : sendJson(res, 200, TOKEN_RESPONSE),
+      index === 0
+        ? sendJson(res, 429, { error: 'rate_limited' }, { 'retry-after': '1' })
+        : sendJson(res, 200, TOKEN_RESPONSE),
     );
     try {
       const startedAt = Date.now();
@@ -289,11 +303,15 @@ describe('exchangeToken retries once, and only network errors, 429 and 5xx', () 
   });
 
   it('gives up at once on a 429 whose Retry-After is longer than it may wait, passing the header on', async () => {
-    const server = await recordingServer((_req, res) => sendJson(res, 429, { error: 'rate_limited' }, { 'retry-after': '120' }));
+    const server = await recordingServer((_req, res) =>
+      sendJson(res, 429, { error: 'rate_limited' }, { 'retry-after': '120' }),
+    );
     try {
       const error = await rejection(exchangeToken({ ...base(), apiUrl: server.url }));
       assert.equal(error.status, 429);
-      assert.equal(error.code, 'rate_limited');
+      // Not an OAuth code of RFC 6749 or RFC 8693: http_error, with Spotnana's own in `error`.
+      assert.equal(error.code, 'http_error');
+      assert.equal(error.error, 'rate_limited');
       assert.equal(error.retryAfter, '120');
       assert.equal(server.requests.length, 1);
     } finally {
@@ -302,7 +320,9 @@ describe('exchangeToken retries once, and only network errors, 429 and 5xx', () 
   });
 
   it('does not retry a 400', async () => {
-    const server = await recordingServer((_req, res) => sendJson(res, 400, { error: 'invalid_request', error_description: 'no' }));
+    const server = await recordingServer((_req, res) =>
+      sendJson(res, 400, { error: 'invalid_request', error_description: 'no' }),
+    );
     try {
       await rejection(exchangeToken({ ...base(), apiUrl: server.url }));
       assert.equal(server.requests.length, 1);
@@ -356,7 +376,9 @@ describe('exchangeToken is bounded by timeout and by the caller’s signal', () 
       const reason = new Error('caller gave up');
       setTimeout(() => controller.abort(reason), 100);
       await assert.rejects(pending, (error) => error === reason);
-      await assert.rejects(exchangeToken({ ...base(), apiUrl: server.url, signal: AbortSignal.abort() }), { name: 'AbortError' });
+      await assert.rejects(exchangeToken({ ...base(), apiUrl: server.url, signal: AbortSignal.abort() }), {
+        name: 'AbortError',
+      });
     } finally {
       await server.close();
     }
@@ -364,7 +386,7 @@ describe('exchangeToken is bounded by timeout and by the caller’s signal', () 
 });
 
 describe('Retry-After as exchangeToken reads it', async () => {
-  const { parseRetryAfter } = await import('../../src/server/exchange-token.ts');
+  const { parseRetryAfter } = await import('../../src/shared/retry-after.ts');
 
   it('reads delay-seconds and HTTP dates', () => {
     assert.equal(parseRetryAfter('2'), 2000);
@@ -375,6 +397,7 @@ describe('Retry-After as exchangeToken reads it', async () => {
   });
 
   it('ignores values that are neither (Date.parse alone reads "1.5" as a date in 2001)', () => {
-    for (const value of ['1.5', '-1', 'in 5', '1,5', '+5', 'soon', '']) assert.equal(parseRetryAfter(value), undefined, value);
+    for (const value of ['1.5', '-1', 'in 5', '1,5', '+5', 'soon', ''])
+      assert.equal(parseRetryAfter(value), undefined, value);
   });
 });

@@ -15,7 +15,14 @@ import {
   createUserDetailHandler,
   type TokenHandlerOptions,
 } from '../../src/server/index.ts';
-import { closedPortUrl, everythingOf, recordingServer, sendJson, serveFetch, type Running } from '../support/servers.ts';
+import {
+  closedPortUrl,
+  everythingOf,
+  recordingServer,
+  sendJson,
+  serveFetch,
+  type Running,
+} from '../support/servers.ts';
 
 const CLIENT_ID = 'handler-client';
 const CLIENT_SECRET = 'handler-secret-0a9b8c7d6e5f';
@@ -83,7 +90,9 @@ describe('createTokenHandler answers the SPEC’s list', () => {
     const body = await response.json();
     assert.deepEqual(Object.keys(body).sort(), ['accessToken', 'expiresIn', 'refreshToken']);
     assert.equal(body.expiresIn, 3600);
-    const session = await fetch(`${emulator.url}/v2/auth/session`, { headers: { authorization: `Bearer ${body.accessToken}` } });
+    const session = await fetch(`${emulator.url}/v2/auth/session`, {
+      headers: { authorization: `Bearer ${body.accessToken}` },
+    });
     assert.equal(session.status, 200);
     assert.deepEqual(errors, []);
   });
@@ -102,7 +111,10 @@ describe('createTokenHandler answers the SPEC’s list', () => {
       ['another site’s Origin', { origin: 'https://evil.example', cookie: `session=${ALICE_TOKEN}` }],
       ['Origin null (a sandboxed frame, a data: page)', { origin: 'null', cookie: `session=${ALICE_TOKEN}` }],
       ['another port of the same host', { origin: 'http://app.example:8080', cookie: `session=${ALICE_TOKEN}` }],
-      ['no Origin and Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site', cookie: `session=${ALICE_TOKEN}` }],
+      [
+        'no Origin and Sec-Fetch-Site: cross-site',
+        { 'sec-fetch-site': 'cross-site', cookie: `session=${ALICE_TOKEN}` },
+      ],
       ['no Origin and Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site', cookie: `session=${ALICE_TOKEN}` }],
     ];
     for (const [name, headers] of cases) {
@@ -118,12 +130,16 @@ describe('createTokenHandler answers the SPEC’s list', () => {
       const { handler } = setup();
       assert.equal((await handler(post({ cookie: `session=${ALICE_TOKEN}` }))).status, 200);
       assert.equal((await handler(post({ cookie: `session=${ALICE_TOKEN}`, 'sec-fetch-site': 'none' }))).status, 200);
-      assert.equal((await handler(post({ cookie: `session=${ALICE_TOKEN}`, 'sec-fetch-site': 'same-origin' }))).status, 200);
+      assert.equal(
+        (await handler(post({ cookie: `session=${ALICE_TOKEN}`, 'sec-fetch-site': 'same-origin' }))).status,
+        200,
+      );
     });
 
     it('allowedOrigins names the public origin behind a proxy (and replaces the default)', async () => {
       const { handler } = setup({ allowedOrigins: ['https://www.example.com/'] });
-      const behindProxy = (origin: string) => post({ origin, cookie: `session=${ALICE_TOKEN}` }, 'http://10.0.0.5:8080/api/spotnana-token');
+      const behindProxy = (origin: string) =>
+        post({ origin, cookie: `session=${ALICE_TOKEN}` }, 'http://10.0.0.5:8080/api/spotnana-token');
       assert.equal((await handler(behindProxy('https://www.example.com'))).status, 200);
       assert.equal((await handler(behindProxy('http://10.0.0.5:8080'))).status, 403);
     });
@@ -186,7 +202,9 @@ describe('createTokenHandler answers the SPEC’s list', () => {
   });
 
   it('502 upstream_unavailable on a 5xx (after the one retry), with no Retry-After', async () => {
-    const spotnana = await recordingServer((_req, res) => sendJson(res, 500, { error: 'server_error', error_description: 'db down' }));
+    const spotnana = await recordingServer((_req, res) =>
+      sendJson(res, 500, { error: 'server_error', error_description: 'db down' }),
+    );
     try {
       const { handler } = setup({ apiUrl: spotnana.url });
       const response = await handler(post(signedIn()));
@@ -231,7 +249,9 @@ describe('createTokenHandler answers the SPEC’s list', () => {
 describe('createUserDetailHandler answers step 3', () => {
   const handler = createUserDetailHandler({ getEmail: async (token) => emails[token] });
   const get = (authorization?: string, method = 'GET') =>
-    handler(new Request('http://app.example/api/user-detail', { method, headers: authorization ? { authorization } : {} }));
+    handler(
+      new Request('http://app.example/api/user-detail', { method, headers: authorization ? { authorization } : {} }),
+    );
 
   it('{"user":{"email"}} for a known bearer token (any case of the scheme)', async () => {
     for (const scheme of ['Bearer', 'bearer']) {
@@ -296,7 +316,11 @@ describe('mounting the handlers', () => {
     const tokenHandler = setup().handler;
     const userDetailHandler = createUserDetailHandler({ getEmail: (token) => emails[token] });
     const server = createServer((req, res) => {
-      const handler = req.url === '/api/spotnana-token' ? tokenHandler : req.url === '/api/user-detail' ? userDetailHandler : undefined;
+      const routes: Record<string, (request: Request) => Promise<Response>> = {
+        '/api/spotnana-token': tokenHandler,
+        '/api/user-detail': userDetailHandler,
+      };
+      const handler = routes[req.url ?? ''];
       if (!handler) return void res.writeHead(404).end();
       void getRequestListener(handler, { overrideGlobalObjects: false })(req, res);
     });
@@ -313,7 +337,12 @@ describe('mounting the handlers', () => {
   it('in Express, through the same listener', async () => {
     const app = express();
     app.all('/api/spotnana-token', getRequestListener(setup().handler, { overrideGlobalObjects: false }));
-    app.get('/api/user-detail', getRequestListener(createUserDetailHandler({ getEmail: (token) => emails[token] }), { overrideGlobalObjects: false }));
+    app.get(
+      '/api/user-detail',
+      getRequestListener(createUserDetailHandler({ getEmail: (token) => emails[token] }), {
+        overrideGlobalObjects: false,
+      }),
+    );
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {

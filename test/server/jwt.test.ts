@@ -2,8 +2,17 @@
 // way Spotnana would check them: the JWKS fetched over HTTP, the signature and claims verified.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createRemoteJWKSet, decodeProtectedHeader, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, jwtVerify } from 'jose';
-import { JWT_TOKEN_TYPE, createJwksHandler, createSubjectTokenSigner, exchangeToken } from '../../src/server/index.ts';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  exportJWK,
+  exportPKCS8,
+  exportSPKI,
+  generateKeyPair,
+  jwtVerify,
+} from 'jose';
+import { exchangeToken } from '../../src/server/index.ts';
+import { JWT_TOKEN_TYPE, createJwksHandler, createSubjectTokenSigner } from '../../src/server/jwt.ts';
 import { TOKEN_RESPONSE, recordingServer, sendJson, serveFetch, type Running } from '../support/servers.ts';
 
 let keys: Awaited<ReturnType<typeof generateKeyPair>>;
@@ -30,7 +39,10 @@ describe('JWT subject tokens (optional)', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('cache-control') ?? '', /max-age=300/);
     const set = await response.json();
-    assert.deepEqual(set.keys.map((key: { kid: string }) => key.kid), ['key-1', 'key-2']);
+    assert.deepEqual(
+      set.keys.map((key: { kid: string }) => key.kid),
+      ['key-1', 'key-2'],
+    );
     for (const key of set.keys) {
       assert.deepEqual(Object.keys(key).sort(), ['alg', 'e', 'kid', 'kty', 'n', 'use']);
       assert.equal(key.alg, 'RS256');
@@ -38,7 +50,11 @@ describe('JWT subject tokens (optional)', () => {
   });
 
   it('signs an RS256 JWT with kid, email and aud "spotnana" that verifies against the JWKS endpoint', async () => {
-    const sign = createSubjectTokenSigner({ privateKey: await exportPKCS8(keys.privateKey), kid: 'key-1', issuer: 'https://auth.acme.example' });
+    const sign = createSubjectTokenSigner({
+      privateKey: await exportPKCS8(keys.privateKey),
+      kid: 'key-1',
+      issuer: 'https://auth.acme.example',
+    });
     const jwt = await sign({ email: 'alice@example.com', subject: 'user-42' });
     assert.deepEqual(decodeProtectedHeader(jwt), { alg: 'RS256', kid: 'key-1', typ: 'JWT' });
     const { payload } = await jwtVerify(jwt, createRemoteJWKSet(new URL(`${jwks.url}/jwks`)), {
@@ -52,7 +68,9 @@ describe('JWT subject tokens (optional)', () => {
   });
 
   it('is not verified by a key under another kid', async () => {
-    const forged = await createSubjectTokenSigner({ privateKey: other.privateKey, kid: 'key-1' })({ email: 'alice@example.com' });
+    const forged = await createSubjectTokenSigner({ privateKey: other.privateKey, kid: 'key-1' })({
+      email: 'alice@example.com',
+    });
     await assert.rejects(jwtVerify(forged, createRemoteJWKSet(new URL(`${jwks.url}/jwks`)), { audience: 'spotnana' }));
   });
 
@@ -65,8 +83,16 @@ describe('JWT subject tokens (optional)', () => {
   it('goes to Spotnana as subject_token with the configured subjectTokenType', async () => {
     const spotnana = await recordingServer((_req, res) => sendJson(res, 200, TOKEN_RESPONSE));
     try {
-      const jwt = await createSubjectTokenSigner({ privateKey: keys.privateKey, kid: 'key-1' })({ email: 'alice@example.com' });
-      await exchangeToken({ apiUrl: spotnana.url, clientId: 'c', clientSecret: 's', subjectToken: jwt, subjectTokenType: JWT_TOKEN_TYPE });
+      const jwt = await createSubjectTokenSigner({ privateKey: keys.privateKey, kid: 'key-1' })({
+        email: 'alice@example.com',
+      });
+      await exchangeToken({
+        apiUrl: spotnana.url,
+        clientId: 'c',
+        clientSecret: 's',
+        subjectToken: jwt,
+        subjectTokenType: JWT_TOKEN_TYPE,
+      });
       const form = new URLSearchParams(spotnana.requests[0]!.body);
       assert.equal(form.get('subject_token'), jwt);
       assert.equal(form.get('subject_token_type'), 'urn:ietf:params:oauth:token-type:jwt');

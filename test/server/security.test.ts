@@ -9,8 +9,20 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { inspect } from 'node:util';
-import { TokenExchangeError, createTokenHandler, exchangeToken, type TokenHandlerOptions } from '../../src/server/index.ts';
-import { TOKEN_RESPONSE, everythingOf, recordingServer, sendJson, serveFetch, type Running } from '../support/servers.ts';
+import {
+  TokenExchangeError,
+  createTokenHandler,
+  exchangeToken,
+  type TokenHandlerOptions,
+} from '../../src/server/index.ts';
+import {
+  TOKEN_RESPONSE,
+  everythingOf,
+  recordingServer,
+  sendJson,
+  serveFetch,
+  type Running,
+} from '../support/servers.ts';
 
 const SECRET = 'sec-client-secret-7f3e9a1b2c';
 const SUBJECT = 'subj-host-session-4d5e6f7a8b';
@@ -20,7 +32,9 @@ const APP = 'http://app.example';
 const logged: string[] = [];
 beforeEach(() => {
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    mock.method(console, method, (...args: unknown[]) => logged.push(args.map((a) => inspect(a, { depth: 10 })).join(' ')));
+    mock.method(console, method, (...args: unknown[]) =>
+      logged.push(args.map((a) => inspect(a, { depth: 10 })).join(' ')),
+    );
   }
 });
 afterEach(() => {
@@ -93,7 +107,11 @@ describe('the token handler under bad input', () => {
         ['8 MiB', 'x'.repeat(8 << 20), 'text/plain'],
         ['malformed JSON', '{"subject_token": ', 'application/json'],
         ['binary', new Uint8Array(4096).map((_, i) => i % 256), 'application/octet-stream'],
-        ['form', `client_secret=evil&subject_token=evil&grant_type=client_credentials`, 'application/x-www-form-urlencoded'],
+        [
+          'form',
+          `client_secret=evil&subject_token=evil&grant_type=client_credentials`,
+          'application/x-www-form-urlencoded',
+        ],
       ];
       for (const [name, body, type] of bodies) {
         const response = await fetch(`${server.url}/api/spotnana-token`, {
@@ -103,7 +121,11 @@ describe('the token handler under bad input', () => {
         });
         assert.equal(response.status, 200, name);
         assert.equal(response.headers.get('cache-control'), 'no-store');
-        assert.deepEqual(Object.keys(JSON.parse(await answerText(response))).sort(), ['accessToken', 'expiresIn', 'refreshToken']);
+        assert.deepEqual(Object.keys(JSON.parse(await answerText(response))).sort(), [
+          'accessToken',
+          'expiresIn',
+          'refreshToken',
+        ]);
       }
       // Upstream got exactly step 2, never the caller's fields.
       assert.equal(spotnana.requests.length, bodies.length);
@@ -125,18 +147,26 @@ describe('the token handler under bad input', () => {
     const server = await serveFetch(handler);
     try {
       for (const method of ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND', 'PURGE']) {
-        const { status, headers, body } = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-          const req = httpRequest(`${server.url}/api/spotnana-token`, { method, headers: { origin: server.url } }, (res) => {
-            let body = '';
-            res.on('data', (c) => (body += c));
-            res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-          });
+        const { status, headers, body } = await new Promise<{
+          status: number;
+          headers: Record<string, unknown>;
+          body: string;
+        }>((resolve, reject) => {
+          const req = httpRequest(
+            `${server.url}/api/spotnana-token`,
+            { method, headers: { origin: server.url } },
+            (res) => {
+              let body = '';
+              res.on('data', (c) => (body += c));
+              res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+            },
+          );
           req.on('error', reject);
           req.end();
         });
         assert.equal(status, 405, method);
         assert.equal(headers.allow, 'POST', method);
-        if (method != 'HEAD') assert.deepEqual(JSON.parse(body), { error: 'method_not_allowed' }, method);
+        if (method !== 'HEAD') assert.deepEqual(JSON.parse(body), { error: 'method_not_allowed' }, method);
       }
       assert.equal(subjectCalls(), 0);
       assert.equal(spotnana.requests.length, 0);
@@ -169,7 +199,7 @@ describe('the token handler under bad input', () => {
         const { handler, errors, subjectCalls } = setup(spotnana.url);
         const h: Record<string, string> = { ...headers };
         const request = new Request(`${APP}/api/spotnana-token`, { method: 'POST', headers: h });
-        if (h.origin === '' && name != 'empty') request.headers.delete('origin');
+        if (h.origin === '' && name !== 'empty') request.headers.delete('origin');
         const response = await handler(request);
         assert.equal(response.status, 403);
         assert.deepEqual(JSON.parse(await answerText(response)), { error: 'forbidden_origin' });
@@ -217,16 +247,41 @@ describe('the token handler under bad input', () => {
   describe('upstream garbage', () => {
     const garbage: [string, (res: import('node:http').ServerResponse) => void, number, number][] = [
       // name, answer, handler status, upstream calls
-      ['HTML with 200', (res) => (res.writeHead(200, { 'content-type': 'text/html' }), res.end('<html>login</html>')), 502, 1],
+      [
+        'HTML with 200',
+        (res) => (res.writeHead(200, { 'content-type': 'text/html' }), res.end('<html>login</html>')),
+        502,
+        1,
+      ],
       ['truncated JSON with 200', (res) => sendJson(res, 200, '{"access_token":'), 502, 1],
       ['a JSON array', (res) => sendJson(res, 200, [TOKEN_RESPONSE]), 502, 1],
       ['tokens of the wrong type', (res) => sendJson(res, 200, { ...TOKEN_RESPONSE, access_token: 42 }), 502, 1],
       ['2 MiB of JSON', (res) => sendJson(res, 200, { ...TOKEN_RESPONSE, pad: 'x'.repeat(2 << 20) }), 502, 1],
       ['an empty 200', (res) => (res.writeHead(200), res.end()), 502, 1],
-      ['a 302 to another server', (res) => (res.writeHead(302, { location: 'http://127.0.0.1:9/steal' }), res.end()), 502, 1],
-      ['a 400 echoing the secrets in error_description', (res) => sendJson(res, 400, { error: 'invalid_request', error_description: `bad ${SECRET} for ${SUBJECT}` }), 403, 1],
-      ['a 500 HTML page echoing the secrets', (res) => (res.writeHead(500, { 'content-type': 'text/html' }), res.end(`<pre>${SECRET} ${SUBJECT}</pre>`)), 502, 2],
-      ['a 400 with a huge error_description', (res) => sendJson(res, 400, { error: 'invalid_request', error_description: 'y'.repeat(1 << 20) }), 403, 1],
+      [
+        'a 302 to another server',
+        (res) => (res.writeHead(302, { location: 'http://127.0.0.1:9/steal' }), res.end()),
+        502,
+        1,
+      ],
+      [
+        'a 400 echoing the secrets in error_description',
+        (res) => sendJson(res, 400, { error: 'invalid_request', error_description: `bad ${SECRET} for ${SUBJECT}` }),
+        403,
+        1,
+      ],
+      [
+        'a 500 HTML page echoing the secrets',
+        (res) => (res.writeHead(500, { 'content-type': 'text/html' }), res.end(`<pre>${SECRET} ${SUBJECT}</pre>`)),
+        502,
+        2,
+      ],
+      [
+        'a 400 with a huge error_description',
+        (res) => sendJson(res, 400, { error: 'invalid_request', error_description: 'y'.repeat(1 << 20) }),
+        403,
+        1,
+      ],
     ];
     for (const [name, answer, status, calls] of garbage) {
       it(`${name}: ${status}, ${calls} upstream call(s), nothing leaked`, async () => {
@@ -250,7 +305,10 @@ describe('the token handler under bad input', () => {
 
     // An upstream (or a proxy) that echoes the client secret or the subject token as the
     // OAuth `error` must not put it in TokenExchangeError.code, .error or .message.
-    for (const [name, echoed] of [['client secret', SECRET], ['subject token', SUBJECT]] as const) {
+    for (const [name, echoed] of [
+      ['client secret', SECRET],
+      ['subject token', SUBJECT],
+    ] as const) {
       it(`a 400 whose OAuth error field is the ${name}: nothing leaked`, async () => {
         const upstream = await recordingServer((_req, res) => sendJson(res, 400, { error: echoed }));
         try {
@@ -305,7 +363,7 @@ describe('the token handler under bad input', () => {
       const { handler } = setup(upstream.url);
       const controller = new AbortController();
       const answer = handler(post({}, { signal: controller.signal }));
-      while (upstream.requests.length == 0) await new Promise((r) => setTimeout(r, 10));
+      while (upstream.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
       controller.abort();
       const started = Date.now();
       await answer.then((r) => r.text()).catch(() => {});
@@ -319,8 +377,20 @@ describe('the token handler under bad input', () => {
   describe('429 and 5xx storms: 40 page requests at once, upstream calls counted', () => {
     const storms: [string, (res: import('node:http').ServerResponse) => void, number, number, string | null][] = [
       // name, upstream answer, calls per page request, handler status, Retry-After passed on
-      ['429 with Retry-After: 120 (longer than the cap: not retried)', (res) => sendJson(res, 429, {}, { 'retry-after': '120' }), 1, 503, '120'],
-      ['429 with Retry-After: 1 (retried once, after it)', (res) => sendJson(res, 429, {}, { 'retry-after': '1' }), 2, 503, '1'],
+      [
+        '429 with Retry-After: 120 (longer than the cap: not retried)',
+        (res) => sendJson(res, 429, {}, { 'retry-after': '120' }),
+        1,
+        503,
+        '120',
+      ],
+      [
+        '429 with Retry-After: 1 (retried once, after it)',
+        (res) => sendJson(res, 429, {}, { 'retry-after': '1' }),
+        2,
+        503,
+        '1',
+      ],
       ['429 without Retry-After (retried once)', (res) => sendJson(res, 429, {}), 2, 503, null],
       ['503 (retried once)', (res) => sendJson(res, 503, { error: 'temporarily_unavailable' }), 2, 502, null],
     ];
@@ -366,12 +436,15 @@ describe('exchangeToken under bad input', () => {
     const upstream = await recordingServer(() => {});
     const url = upstream.url;
     await upstream.close();
-    await assert.rejects(exchangeToken({ apiUrl: url, clientId: 'c', clientSecret: SECRET, subjectToken: SUBJECT }), (error: unknown) => {
-      assert.ok(error instanceof TokenExchangeError);
-      assert.equal(error.code, 'network_error');
-      assertClean(printed(error), 'the error');
-      return true;
-    });
+    await assert.rejects(
+      exchangeToken({ apiUrl: url, clientId: 'c', clientSecret: SECRET, subjectToken: SUBJECT }),
+      (error: unknown) => {
+        assert.ok(error instanceof TokenExchangeError);
+        assert.equal(error.code, 'network_error');
+        assertClean(printed(error), 'the error');
+        return true;
+      },
+    );
   });
 
   it('a custom fetch that fails: network_error, and the error (cause included) holds no secret', async () => {
@@ -379,7 +452,13 @@ describe('exchangeToken under bad input', () => {
       throw new TypeError('socket hang up');
     }) as typeof fetch;
     await assert.rejects(
-      exchangeToken({ apiUrl: 'http://127.0.0.1:9', clientId: 'c', clientSecret: SECRET, subjectToken: SUBJECT, fetch: failingFetch }),
+      exchangeToken({
+        apiUrl: 'http://127.0.0.1:9',
+        clientId: 'c',
+        clientSecret: SECRET,
+        subjectToken: SUBJECT,
+        fetch: failingFetch,
+      }),
       (error: unknown) => {
         assert.ok(error instanceof TokenExchangeError);
         assert.equal(error.code, 'network_error');
