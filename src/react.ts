@@ -1,23 +1,147 @@
-// Typings only (no runtime code) for React 19's JSX. Import once anywhere in a React app:
+// spotnana-embed/react: the `SpotnanaEmbed` React component, and the JSX typings of the bare
+// <spotnana-embed> tag.
 //
-//   import type {} from 'spotnana-embed/react';
-//
-// and <spotnana-embed> becomes a JSX intrinsic element with its attributes, its properties
-// (React 19 sets a prop as a property when the element has one: `tokenProvider`) and its
-// events as `on<event-name>` props (React 19 adds a listener of exactly that name).
-import type { DetailedHTMLProps, HTMLAttributes } from 'react';
-import type { SpotnanaEmbedAttributes, SpotnanaEmbedEventListeners, SpotnanaEmbedProperties } from './attributes.js';
-import type { SpotnanaEmbed } from './spotnana-embed.js';
+// React 19 sets a custom element's properties and listeners on a client render, but drops
+// them when it hydrates server-rendered HTML, so `<spotnana-embed tokenProvider={...}>`
+// works until the page is server-rendered. This component renders the element with the
+// configuration HTML can carry as attributes (so the server's HTML holds it, and an element
+// upgraded before hydration loads the right frame), and sets `tokenProvider` and the event
+// listeners itself in a layout effect, which runs after hydration and after a client render
+// alike. `@lit/react` sets every property in an effect and so leaves the server's HTML bare.
+'use client';
 
-export type { SpotnanaEmbedAttributes, SpotnanaEmbedEventListeners, SpotnanaEmbedProperties } from './attributes.js';
+import {
+  createElement,
+  forwardRef,
+  useCallback,
+  useLayoutEffect,
+  useRef,
+  type DetailedHTMLProps,
+  type ForwardedRef,
+  type HTMLAttributes,
+} from 'react';
+import type { SpotnanaEmbedEventMap } from './events.js';
+import type {
+  SpotnanaEmbedAttributes,
+  SpotnanaEmbedEventListeners,
+  SpotnanaEmbedProperties,
+} from './framework-typings.js';
+// Registers <spotnana-embed> in the browser (and does nothing on the server).
+import { SpotnanaEmbed as SpotnanaEmbedElement } from './index.js';
 
-/** The props of `<spotnana-embed>` in React 19 JSX. */
-export type SpotnanaEmbedReactProps = DetailedHTMLProps<HTMLAttributes<SpotnanaEmbed>, SpotnanaEmbed> &
+export type {
+  SpotnanaEmbedAttributes,
+  SpotnanaEmbedEventListeners,
+  SpotnanaEmbedProperties,
+} from './framework-typings.js';
+
+/** The element's properties that HTML can carry, each with the attribute it is written as. */
+const ATTRIBUTES = {
+  env: 'env',
+  tokenEndpoint: 'token-endpoint',
+  orgId: 'org-id',
+  path: 'path',
+  embedUrl: 'embed-url',
+  tokenCredentials: 'token-credentials',
+  tokenFetch: 'token-fetch',
+  frameTitle: 'frame-title',
+  allow: 'allow',
+  tokenTimeout: 'token-timeout',
+} as const satisfies Record<Exclude<keyof SpotnanaEmbedProperties, 'tokenProvider'>, keyof SpotnanaEmbedAttributes>;
+
+/** Each event prop, with the element's event it receives. */
+const EVENTS = {
+  onSpotnanaLoad: 'spotnana-load',
+  onSpotnanaTokenRequest: 'spotnana-token-request',
+  onSpotnanaTokenSent: 'spotnana-token-sent',
+  onSpotnanaError: 'spotnana-error',
+  onSpotnanaMessage: 'spotnana-message',
+} as const satisfies Record<string, keyof SpotnanaEmbedEventMap>;
+
+type EventProp = keyof typeof EVENTS;
+
+/** `onSpotnanaLoad`, `onSpotnanaTokenSent`, ...: each receives the element's event. */
+export type SpotnanaEmbedEventProps = {
+  [P in EventProp]?: (event: SpotnanaEmbedEventMap[(typeof EVENTS)[P]]) => void;
+};
+
+/** The props of the `SpotnanaEmbed` component: the element's properties in camelCase, its event props and the usual HTML ones. */
+export interface SpotnanaEmbedProps
+  extends
+    Omit<HTMLAttributes<SpotnanaEmbedElement>, keyof SpotnanaEmbedProperties>,
+    SpotnanaEmbedProperties,
+    SpotnanaEmbedEventProps {}
+
+const isAttributeProp = (name: string): name is keyof typeof ATTRIBUTES => Object.hasOwn(ATTRIBUTES, name);
+const isEventProp = (name: string): name is EventProp => Object.hasOwn(EVENTS, name);
+
+function render(props: SpotnanaEmbedProps, ref: ForwardedRef<SpotnanaEmbedElement>) {
+  const { tokenProvider } = props;
+  const element = useRef<SpotnanaEmbedElement | null>(null);
+  const attributes: Record<string, string> = {};
+  const handlers: SpotnanaEmbedEventProps = {};
+  const rest: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(props)) {
+    if (isAttributeProp(name)) {
+      if (value !== undefined && value !== null) attributes[ATTRIBUTES[name]] = String(value);
+    } else if (isEventProp(name)) {
+      handlers[name] = value;
+    } else if (name !== 'tokenProvider') {
+      rest[name] = value;
+    }
+  }
+  // The provider replaces the endpoint. Left in the server's HTML, the attribute would make
+  // an element upgraded before hydration fetch the endpoint all the same.
+  if (tokenProvider) delete attributes['token-endpoint'];
+
+  // One listener per event for the element's life; each calls the latest handler, so that
+  // a new function on every render costs nothing.
+  const latest = useRef(handlers);
+  useLayoutEffect(() => {
+    latest.current = handlers;
+  });
+  useLayoutEffect(() => {
+    const el = element.current;
+    if (!el) return undefined;
+    const listeners = Object.entries(EVENTS).map(([prop, type]) => {
+      const listener = (event: Event) =>
+        (latest.current[prop as EventProp] as ((event: Event) => void) | undefined)?.(event);
+      el.addEventListener(type, listener);
+      return () => el.removeEventListener(type, listener);
+    });
+    return () => listeners.forEach((remove) => remove());
+  }, []);
+  useLayoutEffect(() => {
+    if (element.current) element.current.tokenProvider = tokenProvider;
+  }, [tokenProvider]);
+
+  const setElement = useCallback(
+    (node: SpotnanaEmbedElement | null) => {
+      element.current = node;
+      if (typeof ref === 'function') ref(node);
+      else if (ref) ref.current = node;
+    },
+    [ref],
+  );
+  return createElement('spotnana-embed', { ...rest, ...attributes, ref: setElement });
+}
+
+/**
+ * `<SpotnanaEmbed>`: the `<spotnana-embed>` element for React, server rendering included.
+ * Its `ref` is the element.
+ */
+export const SpotnanaEmbed = forwardRef<SpotnanaEmbedElement, SpotnanaEmbedProps>(render);
+SpotnanaEmbed.displayName = 'SpotnanaEmbed';
+
+/** The props of the bare `<spotnana-embed>` tag in React 19 JSX. */
+export type SpotnanaEmbedReactProps = DetailedHTMLProps<HTMLAttributes<SpotnanaEmbedElement>, SpotnanaEmbedElement> &
   SpotnanaEmbedAttributes &
   SpotnanaEmbedProperties &
   SpotnanaEmbedEventListeners;
 
 declare module 'react' {
+  // React declares its JSX types in a namespace: merging into it is the only way to add a tag.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
     interface IntrinsicElements {
       'spotnana-embed': SpotnanaEmbedReactProps;

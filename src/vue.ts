@@ -9,10 +9,10 @@
 // `compilerOptions.isCustomElement` to leave the tag to the browser.
 import type { EmitFn, HTMLAttributes, PublicProps } from 'vue';
 import type { SpotnanaEmbedEventMap } from './events.js';
-import type { SpotnanaEmbedProperties } from './attributes.js';
+import type { SpotnanaEmbedProperties } from './framework-typings.js';
 import type { SpotnanaEmbed } from './spotnana-embed.js';
 
-export type { SpotnanaEmbedAttributes, SpotnanaEmbedProperties } from './attributes.js';
+export type { SpotnanaEmbedAttributes, SpotnanaEmbedProperties } from './framework-typings.js';
 
 /** The shape Vue's docs give for a custom element in `GlobalComponents`. */
 export type SpotnanaEmbedVueComponent = new () => SpotnanaEmbed & {

@@ -5,17 +5,20 @@
 //   react, react-dom/client, ... -> /__fw/react/<name>.js: ES facades over ONE esbuild bundle of
 //                                   React + ReactDOM (React ships CommonJS only, and two bundles
 //                                   would hold two Reacts)
+//   /__fw/react-ssr?props=       -> HTML that react-dom/server rendered in Node (a child process:
+//                                   test/frameworks/react/render-react.tsx), for hydration tests
 //   /__fw/plain.html             -> a plain HTML page that loads the CDN file with
 //                                   <script type="module" src>, no bundler, no import map
 //   /__fw/bundler.html           -> a page running an app bundled by esbuild from an installed
 //                                   copy of the npm package (`npm pack` file list) next to `lit`,
 //                                   as a user's bundler sees it (/__fw/bundler-app.js)
 // Angular needs nothing here: its packages are ES modules that the runner's node resolution serves.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -25,7 +28,8 @@ const REACT_MODULES = ['react', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'r
 let reactBundle;
 /** React and ReactDOM, development builds, as one ES module exporting each CommonJS module object. */
 async function buildReact() {
-  const entry = REACT_MODULES.map((name, i) => `import * as m${i} from '${name}';`).join('\n') +
+  const entry =
+    REACT_MODULES.map((name, i) => `import * as m${i} from '${name}';`).join('\n') +
     `\nexport const modules = { ${REACT_MODULES.map((name, i) => `'${name}': m${i}`).join(', ')} };`;
   const result = await esbuild.build({
     stdin: { contents: entry, resolveDir: root, loader: 'js' },
@@ -42,13 +46,28 @@ async function buildReact() {
 /** An ES facade for one React module: its named exports, read from the CommonJS module itself. */
 function reactFacade(name) {
   // Asked of a child Node process: React must not be loaded into the runner's own process.
-  const keys = JSON.parse(execFileSync(process.execPath, ['-e', `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(name)}))))`], { cwd: root, encoding: 'utf8' }));
+  const keys = JSON.parse(
+    execFileSync(
+      process.execPath,
+      ['-e', `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(name)}))))`],
+      { cwd: root, encoding: 'utf8' },
+    ),
+  );
   const names = keys.filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default');
   return `import { modules } from '/__fw/react-bundle.js';
 const m = modules['${name}'];
 export default m.default ?? m;
 export const { ${names.join(', ')} } = m;
 `;
+}
+
+/** The server render of test/frameworks/react/booking.tsx with these props (JSON), by react-dom/server in a child Node. */
+async function renderReact(props) {
+  const script = join(root, 'test/frameworks/react/render-react.tsx');
+  const tsx = join(root, 'node_modules/tsx/dist/cli.mjs'); // tsx's CLI, which loads TypeScript on any Node the runner runs on
+  const args = [tsx, '--tsconfig', join(root, 'test/frameworks/tsconfig.json'), script, props];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  return stdout;
 }
 
 let consumer;
@@ -61,7 +80,13 @@ async function buildConsumer() {
   const dir = mkdtempSync(join(tmpdir(), 'spotnana-consumer-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const pkgDir = join(dir, 'node_modules/spotnana-embed');
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
   for (const { path } of packed.files) {
     mkdirSync(dirname(join(pkgDir, path)), { recursive: true });
     cpSync(join(root, path), join(pkgDir, path));
@@ -103,8 +128,11 @@ export function frameworksPlugin() {
         const name = path.slice('/__fw/react/'.length, -'.js'.length);
         if (REACT_MODULES.includes(name)) return js(reactFacade(name));
       }
+      if (path === '/__fw/react-ssr')
+        return html(await renderReact(new URL(context.url, 'http://localhost').searchParams.get('props')));
       if (path === '/__fw/bundler-app.js') return js((await (consumer ??= buildConsumer())).code);
-      if (path === '/__fw/bundler-inputs.json') return { body: JSON.stringify((await (consumer ??= buildConsumer())).inputs), type: 'json' };
+      if (path === '/__fw/bundler-inputs.json')
+        return { body: JSON.stringify((await (consumer ??= buildConsumer())).inputs), type: 'json' };
       if (path === '/__fw/bundler.html') {
         return html(`<!doctype html><meta charset="utf-8"><title>bundled app</title>
 <acme-shell></acme-shell>

@@ -1,6 +1,7 @@
-// Typings only (no runtime code): the element's attributes and properties as framework
-// typings need them (spotnana-embed/react, spotnana-embed/vue). Attributes are what HTML
-// and server rendering carry; properties are what frameworks set on the live element.
+// Framework typings, no runtime code: the element's attributes, properties and event
+// listeners as the typings of spotnana-embed/react and spotnana-embed/vue need them.
+// Attributes are what HTML and server rendering carry; properties are what frameworks set
+// on the live element.
 import type { SpotnanaEnv, TokenCredentials, TokenFetch } from './config.js';
 import type { SpotnanaEmbedEventMap } from './events.js';
 import type { SpotnanaEmbed } from './spotnana-embed.js';
@@ -23,7 +24,17 @@ export interface SpotnanaEmbedAttributes {
 export type SpotnanaEmbedProperties = Partial<
   Pick<
     SpotnanaEmbed,
-    'env' | 'tokenEndpoint' | 'orgId' | 'path' | 'embedUrl' | 'tokenCredentials' | 'tokenFetch' | 'frameTitle' | 'allow' | 'tokenTimeout' | 'tokenProvider'
+    | 'env'
+    | 'tokenEndpoint'
+    | 'orgId'
+    | 'path'
+    | 'embedUrl'
+    | 'tokenCredentials'
+    | 'tokenFetch'
+    | 'frameTitle'
+    | 'allow'
+    | 'tokenTimeout'
+    | 'tokenProvider'
   >
 >;
 
