@@ -14,10 +14,57 @@ const fail = (message) => {
   console.error(`demo: ${message}`);
   process.exit(1);
 };
+const warn = (message) => console.error(`demo: warning: ${message}`);
+
+// Spotnana settings that would be silently ignored: a misspelt name, or credentials given
+// without SPOTNANA_ENV (the demo then runs the local emulator, not the real Spotnana).
+const SETTINGS = [
+  'SPOTNANA_ENV',
+  'SPOTNANA_CLIENT_ID',
+  'SPOTNANA_CLIENT_SECRET',
+  'SPOTNANA_ORG_ID',
+  'SPOTNANA_USER_DETAIL_URL',
+];
+const given = Object.keys(process.env).filter((name) => /^SPOTNANA_/i.test(name));
+for (const name of given.filter((name) => !SETTINGS.includes(name))) {
+  const closest = SETTINGS.find((known) => distance(name.toUpperCase(), known) <= Math.max(2, known.length / 5));
+  warn(`${name} is not a setting of the demo, so it is ignored${closest ? ` (did you mean ${closest}?)` : ''}.`);
+}
+const ignored = given.filter((name) => SETTINGS.includes(name) && name !== 'SPOTNANA_ENV');
+if (env === 'emulator' && ignored.length) {
+  warn(
+    `${ignored.join(', ')} ${ignored.length > 1 ? 'are' : 'is'} ignored without SPOTNANA_ENV=sandbox or SPOTNANA_ENV=production: the demo runs the local Spotnana emulator.`,
+  );
+}
+
+/** Levenshtein distance: how many one-letter edits turn `a` into `b`. */
+function distance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** A port number from the environment: one line naming the variable when it is not one. */
+const MAX_PORT = 65535;
+function portSetting(name, fallback) {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port > MAX_PORT)
+    fail(`${name} must be a port number from 0 to ${MAX_PORT}, not ${JSON.stringify(value)}.`);
+  return port;
+}
 
 let spotnana;
 if (env === 'sandbox' || env === 'production') {
-  const missing = ['SPOTNANA_CLIENT_ID', 'SPOTNANA_CLIENT_SECRET', 'SPOTNANA_ORG_ID'].filter((name) => !process.env[name]);
+  const missing = ['SPOTNANA_CLIENT_ID', 'SPOTNANA_CLIENT_SECRET', 'SPOTNANA_ORG_ID'].filter(
+    (name) => !process.env[name],
+  );
   if (missing.length) fail(`SPOTNANA_ENV=${env} needs ${missing.join(', ')}`);
   spotnana = {
     env,
@@ -32,17 +79,22 @@ if (env === 'sandbox' || env === 'production') {
 
 let users = DEMO_USERS;
 if (process.env.DEMO_USER_EMAILS) {
-  const emails = process.env.DEMO_USER_EMAILS.split(',').map((email) => email.trim()).filter(Boolean);
+  const emails = process.env.DEMO_USER_EMAILS.split(',')
+    .map((email) => email.trim())
+    .filter(Boolean);
   users = emails.map((email, index) => ({
     id: `user${index + 1}`,
-    name: email.split('@')[0].replace(/[._-]+/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()),
+    name: email
+      .split('@')[0]
+      .replace(/[._-]+/g, ' ')
+      .replace(/\b\w/g, (c) => c.toUpperCase()),
     email,
     team: 'Demo user',
   }));
 }
 
-const port = process.env.PORT ? Number(process.env.PORT) : 3000;
-const emulatorPort = process.env.EMULATOR_PORT ? Number(process.env.EMULATOR_PORT) : 4000;
+const port = portSetting('PORT', 3000);
+const emulatorPort = portSetting('EMULATOR_PORT', 4000);
 
 let demo;
 try {
