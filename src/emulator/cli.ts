@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // spotnana-embed-emulator [--port 4000] [--host 127.0.0.1] [--user-detail-url URL]
 //   [--client-id demo-client] [--client-secret demo-secret]
-//   [--allowed-origin ORIGIN]... [--user EMAIL]...
+//   [--allowed-origin ORIGIN]... [--user EMAIL]... [--allowed-host NAME]...
 // First stdout line: "Spotnana emulator listening on http://<host>:<port>". SIGINT or
 // SIGTERM closes the listener and exits 0.
 import { parseArgs } from 'node:util';
@@ -20,6 +20,8 @@ Options:
   --allowed-origin ORIGIN  parent page origin the embed app talks to; repeat for more
                            (default ${DEFAULTS.allowedOrigins[0]})
   --user EMAIL             a known user; repeat for more (default: every email is known)
+  --allowed-host NAME      another host name to answer to, beside localhost, 127.0.0.1,
+                           [::1] and --host; repeat for more (any other Host gets 421)
   -h, --help               show this help
 `;
 
@@ -34,6 +36,7 @@ try {
       'client-secret': { type: 'string', default: DEFAULTS.clientSecret },
       'allowed-origin': { type: 'string', multiple: true },
       user: { type: 'string', multiple: true },
+      'allowed-host': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -69,6 +72,7 @@ try {
     clientSecret: values['client-secret'],
     allowedOrigins: values['allowed-origin'],
     users: values.user,
+    allowedHosts: values['allowed-host'],
     log,
   });
   process.stdout.write(`Spotnana emulator listening on ${emulator.url}\n`);

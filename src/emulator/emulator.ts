@@ -3,7 +3,10 @@
 //   GET  /v2/auth/session        the embed app checks its access token (Bearer) -> {"user":{"email"},"expiresIn"}
 //   GET  /__emulator/app.{js,css} the embed app's assets
 //   GET  any other path           the embed app with ?idp=token-exchange-auth, else a status page
-// It logs each step of the sequence through `log`, never a secret or a token.
+// It logs each step of the sequence through `log`, never a secret or a token, and with
+// every control character escaped. It answers 421 to a Host that is not its own, so
+// that a DNS-rebinding page cannot read it.
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { APP_JS } from './app/script.js';
@@ -36,6 +39,12 @@ export interface EmulatorOptions {
   allowedOrigins?: readonly string[];
   /** Known emails. Default: every email is known. */
   users?: readonly string[];
+  /**
+   * More host names the emulator answers to (each with its port), beside `localhost`,
+   * `127.0.0.1`, `[::1]` and `host`: a name in /etc/hosts, a dev proxy's. Any other
+   * `Host` gets 421.
+   */
+  allowedHosts?: readonly string[];
   /** Receives one line per step of the sequence. Default: nothing is printed. */
   log?: (line: string) => void;
 }
@@ -49,18 +58,41 @@ export interface RunningEmulator {
 }
 
 const MAX_FORM_BYTES = 16 * 1024;
+const MISDIRECTED = 421;
+/** The names the emulator always answers to, beside its `host`. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+/** A host name or an IP address, without a port. */
+const HOST_NAME = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/i;
+/** C0 and C1 control characters but tab, DEL, and the line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/g;
+
+/** A log line as a terminal may safely print it: each control character written as \xNN or \uNNNN. */
+export function escapeControls(line: string): string {
+  return line.replace(CONTROL_CHARACTERS, (c) => {
+    const code = c.charCodeAt(0);
+    return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
+  });
+}
 
 /** Starts the emulator; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const log = options.log ?? (() => {});
+  const print = options.log ?? (() => {});
+  // Lines quote values from requests (a path, a client id, an email): never raw.
+  const log = (line: string) => print(escapeControls(line));
+  const allowedHosts = (options.allowedHosts ?? []).map(toHostName);
   const clientId = options.clientId ?? DEFAULTS.clientId;
   const clientSecret = options.clientSecret ?? DEFAULTS.clientSecret;
-  const allowedOrigins = (options.allowedOrigins?.length ? options.allowedOrigins : DEFAULTS.allowedOrigins).map(toOrigin);
+  const allowedOrigins = (options.allowedOrigins?.length ? options.allowedOrigins : DEFAULTS.allowedOrigins).map(
+    toOrigin,
+  );
   const users = options.users?.length ? options.users : undefined;
   const userDetailUrl = options.userDetailUrl || undefined;
   if (userDetailUrl) new URL(userDetailUrl); // throws early on a typo
   const store = new TokenStore();
   let url = '';
+  /** `name:port` for each name the emulator answers to; set once it listens. */
+  let ownHosts = new Set<string>();
 
   const server = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
@@ -71,11 +103,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const hostHeader = (request.headers.host ?? '').toLowerCase();
+    if (!ownHosts.has(hostHeader)) {
+      log(
+        `   421 to a request for host ${JSON.stringify(hostHeader)} (not this emulator's: add it with --allowed-host)`,
+      );
+      return send(response, MISDIRECTED, {
+        error: 'misdirected_request',
+        error_description: 'This server answers only at its own address.',
+      });
+    }
     const target = new URL(request.url ?? '/', 'http://emulator.invalid');
     const method = request.method ?? 'GET';
 
     if (target.pathname === '/v2/auth/oauth2-token') {
-      if (method !== 'POST') return send(response, 405, { error: 'invalid_request', error_description: 'Use POST.' }, { allow: 'POST' });
+      if (method !== 'POST')
+        return send(response, 405, { error: 'invalid_request', error_description: 'Use POST.' }, { allow: 'POST' });
       const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (type !== 'application/x-www-form-urlencoded') {
         await drain(request);
@@ -101,11 +144,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
 
     if (target.pathname === SESSION_PATH) {
-      if (method !== 'GET' && method !== 'HEAD') return send(response, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+      if (method !== 'GET' && method !== 'HEAD')
+        return send(response, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
       const match = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '');
       const record = match ? store.find(match[1]!) : undefined;
       if (!record || record.kind !== 'access' || record.grant !== 'token-exchange') {
-        log('7  embed app: access token rejected (not one this emulator issued by token exchange, or expired): TOKEN_EXCHANGE_ERROR INVALID_TOKEN');
+        log(
+          '7  embed app: access token rejected (not one this emulator issued by token exchange, or expired): TOKEN_EXCHANGE_ERROR INVALID_TOKEN',
+        );
         return send(response, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
       }
       log(`7  embed app: access token accepted, ${record.email} is signed in`);
@@ -125,15 +171,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return;
     }
     if (target.searchParams.get('idp') === 'token-exchange-auth') {
-      log(`6  GET ${target.pathname}${target.search}: embed app page (org ${target.searchParams.get('orgId') || '(none)'})`);
+      log(
+        `6  GET ${target.pathname}${target.search}: embed app page (org ${target.searchParams.get('orgId') || '(none)'})`,
+      );
       return sendText(response, 'text/html', renderEmbedPage(allowedOrigins), { 'content-security-policy': PAGE_CSP });
     }
-    return sendText(
-      response,
-      'text/html',
-      renderStatusPage({ url, clientId, userDetailUrl, allowedOrigins, users }),
-      { 'content-security-policy': PAGE_CSP },
-    );
+    return sendText(response, 'text/html', renderStatusPage({ url, clientId, userDetailUrl, allowedOrigins, users }), {
+      'content-security-policy': PAGE_CSP,
+    });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -146,6 +191,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   url = `http://${options.host === 'localhost' ? 'localhost' : host}:${address.port}`;
+  const names = [...LOOPBACK_NAMES, host, toHostName(options.host ?? DEFAULTS.host), ...allowedHosts];
+  ownHosts = new Set(names.map((name) => `${name.toLowerCase()}:${address.port}`));
 
   log(`   allowed parent origins: ${allowedOrigins.join(', ')}`);
   log(`   known users: ${users ? users.join(', ') : 'every email'}`);
@@ -168,6 +215,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return closing;
     },
   };
+}
+
+/** A host name as a `Host` header carries it: lower case, an IPv6 address in brackets. */
+function toHostName(value: string): string {
+  const name = value.includes(':') && !value.startsWith('[') ? `[${value}]` : value;
+  if (!HOST_NAME.test(name)) throw new TypeError(`Not a host name (without a port): ${JSON.stringify(value)}`);
+  return name.toLowerCase();
 }
 
 function toOrigin(value: string): string {
@@ -211,7 +265,6 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
 }
 
 async function drain(request: IncomingMessage): Promise<void> {
-  for await (const _ of request as AsyncIterable<Buffer>) {
-    // discard
-  }
+  request.resume();
+  await once(request, 'end');
 }

@@ -46,12 +46,14 @@ export async function handleTokenRequest(form: URLSearchParams, config: TokenApi
     }
   }
   const grantType = form.get('grant_type');
-  if (!grantType) return reject(oauthError(400, 'invalid_request', 'The grant_type parameter is missing.'), 'no grant_type');
+  if (!grantType)
+    return reject(oauthError(400, 'invalid_request', 'The grant_type parameter is missing.'), 'no grant_type');
 
   if (grantType === 'client_credentials') {
     log(`2  POST /v2/auth/oauth2-token: client_credentials for client ${quote(form.get('client_id'))}`);
     for (const name of ['client_id', 'client_secret']) {
-      if (!form.get(name)) return reject(oauthError(400, 'invalid_request', `The ${name} parameter is missing.`), `no ${name}`);
+      if (!form.get(name))
+        return reject(oauthError(400, 'invalid_request', `The ${name} parameter is missing.`), `no ${name}`);
     }
     if (!clientMatches(form, config)) {
       return reject(oauthError(401, 'invalid_client', 'Client authentication failed.'), 'wrong client id or secret');
@@ -62,7 +64,10 @@ export async function handleTokenRequest(form: URLSearchParams, config: TokenApi
       expiresAt: Date.now() + TOKEN_LIFETIME_SECONDS * 1000,
     });
     log(`4  issued a client_credentials access token (expires in ${TOKEN_LIFETIME_SECONDS} s)`);
-    return { status: 200, body: { access_token: accessToken, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS } };
+    return {
+      status: 200,
+      body: { access_token: accessToken, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS },
+    };
   }
 
   if (grantType !== TOKEN_EXCHANGE_GRANT_TYPE) {
@@ -74,7 +79,8 @@ export async function handleTokenRequest(form: URLSearchParams, config: TokenApi
 
   log(`2  POST /v2/auth/oauth2-token: token exchange for client ${quote(form.get('client_id'))}`);
   for (const name of ['client_id', 'client_secret', 'subject_token', 'subject_token_type', 'scope']) {
-    if (!form.get(name)) return reject(oauthError(400, 'invalid_request', `The ${name} parameter is missing.`), `no ${name}`);
+    if (!form.get(name))
+      return reject(oauthError(400, 'invalid_request', `The ${name} parameter is missing.`), `no ${name}`);
   }
   if (form.get('subject_token_type') !== ACCESS_TOKEN_TYPE) {
     return reject(
@@ -90,7 +96,8 @@ export async function handleTokenRequest(form: URLSearchParams, config: TokenApi
   }
 
   // RFC 8693 §2.2.2: a subject token that cannot be used is invalid_request.
-  const invalidSubject = (description: string, why: string) => reject(oauthError(400, 'invalid_request', description), why);
+  const invalidSubject = (description: string, why: string) =>
+    reject(oauthError(400, 'invalid_request', description), why);
   if (!config.userDetailUrl) {
     return invalidSubject(
       'The subject token could not be checked: no user-detail URL is configured.',
@@ -107,7 +114,10 @@ export async function handleTokenRequest(form: URLSearchParams, config: TokenApi
   } catch (error) {
     const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not be reached';
     log(`3  GET ${config.userDetailUrl} (Authorization: Bearer <subject token>) ${reason}`);
-    return invalidSubject('The subject token could not be checked: the user-detail API failed.', `user-detail API ${reason}`);
+    return invalidSubject(
+      'The subject token could not be checked: the user-detail API failed.',
+      `user-detail API ${reason}`,
+    );
   }
   let email: unknown;
   try {

@@ -8,8 +8,8 @@ import { createInterface } from 'node:readline';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
-import { createUserDetailHandler } from '../../src/server/index.ts';
-import { closedPortUrl, recordingServer, sendJson, serveFetch, type Running } from '../support/servers.ts';
+import { closedPortUrl, recordingServer, sendJson } from '../support/servers.ts';
+import { startSpotnana, type SpotnanaFixture, type UserDetailCall } from '../support/spotnana.ts';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -19,34 +19,30 @@ const ALICE = 'subject-alice-0123456789';
 const DAVE = 'subject-dave-0123456789';
 const NO_EMAIL = 'subject-noemail-0123456789';
 
-let userDetail: Running;
-let userDetailCalls: Array<{ authorization: string | null; method: string }> = [];
+let spotnana: SpotnanaFixture;
+let userDetailCalls: UserDetailCall[];
 let emulator: RunningEmulator;
-let log: string[] = [];
+const log: string[] = [];
 
 before(async () => {
-  userDetail = await serveFetch(async (request) => {
-    userDetailCalls.push({ authorization: request.headers.get('authorization'), method: request.method });
-    if (request.headers.get('authorization') === `Bearer ${NO_EMAIL}`) return Response.json({ user: { name: 'No Email' } });
-    return createUserDetailHandler({
-      getEmail: (token) => ({ [ALICE]: 'Alice@Example.com', [DAVE]: 'dave@example.com' })[token],
-    })(request);
-  });
-  emulator = await startEmulator({
+  spotnana = await startSpotnana({
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
-    userDetailUrl: `${userDetail.url}/user-detail`,
+    subjects: { [ALICE]: 'Alice@Example.com', [DAVE]: 'dave@example.com' },
+    userDetail: (request) =>
+      request.headers.get('authorization') === `Bearer ${NO_EMAIL}`
+        ? Response.json({ user: { name: 'No Email' } })
+        : undefined,
     users: ['alice@example.com', 'bob@example.com'],
     allowedOrigins: ['http://localhost:5173', 'https://app.example/some/path'],
     log: (line) => log.push(line),
   });
+  emulator = spotnana.emulator;
+  userDetailCalls = spotnana.userDetailCalls;
 });
-after(async () => {
-  await emulator.close();
-  await userDetail.close();
-});
+after(() => spotnana.close());
 beforeEach(() => {
-  userDetailCalls = [];
+  userDetailCalls.length = 0;
 });
 
 const exchange = (overrides: Record<string, string | undefined> = {}): Record<string, string> => {
@@ -68,10 +64,19 @@ async function tokenRequest(form: Record<string, string> | string, url = emulato
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: typeof form === 'string' ? form : new URLSearchParams(form),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
-async function expectOAuthError(form: Record<string, string> | string, status: number, error: string, mentions?: string) {
+async function expectOAuthError(
+  form: Record<string, string> | string,
+  status: number,
+  error: string,
+  mentions?: string,
+) {
   const answer = await tokenRequest(form);
   assert.equal(answer.status, status);
   assert.equal(answer.body.error, error);
@@ -104,7 +109,12 @@ describe('POST /v2/auth/oauth2-token checks the request first (RFC 6749 §5.2)',
   }
 
   it('400 invalid_request for a wrong subject_token_type', async () => {
-    await expectOAuthError(exchange({ subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' }), 400, 'invalid_request', 'subject_token_type');
+    await expectOAuthError(
+      exchange({ subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' }),
+      400,
+      'invalid_request',
+      'subject_token_type',
+    );
   });
 
   it('400 invalid_scope for a scope other than openid', async () => {
@@ -147,7 +157,13 @@ describe('then it asks the host’s user-detail API (RFC 8693 §2.2.2 invalid_re
     const answer = await tokenRequest(exchange());
     assert.equal(answer.status, 200);
     assert.deepEqual(userDetailCalls, [{ authorization: `Bearer ${ALICE}`, method: 'GET' }]);
-    assert.deepEqual(Object.keys(answer.body).sort(), ['access_token', 'expires_in', 'refresh_token', 'scope', 'token_type']);
+    assert.deepEqual(Object.keys(answer.body).sort(), [
+      'access_token',
+      'expires_in',
+      'refresh_token',
+      'scope',
+      'token_type',
+    ]);
     assert.equal(answer.body.token_type, 'Bearer');
     assert.equal(answer.body.expires_in, 3600);
     assert.equal(answer.body.scope, 'openid');
@@ -160,7 +176,12 @@ describe('then it asks the host’s user-detail API (RFC 8693 §2.2.2 invalid_re
   });
 
   it('400 invalid_request when the user-detail API answers 401', async () => {
-    await expectOAuthError(exchange({ subject_token: 'a-token-the-host-does-not-know' }), 400, 'invalid_request', '401');
+    await expectOAuthError(
+      exchange({ subject_token: 'a-token-the-host-does-not-know' }),
+      400,
+      'invalid_request',
+      '401',
+    );
     assert.equal(userDetailCalls.length, 1);
   });
 
@@ -173,7 +194,11 @@ describe('then it asks the host’s user-detail API (RFC 8693 §2.2.2 invalid_re
   });
 
   it('400 invalid_request when the user-detail API cannot be reached', async () => {
-    const lost = await startEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, userDetailUrl: `${await closedPortUrl()}/x` });
+    const lost = await startEmulator({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      userDetailUrl: `${await closedPortUrl()}/x`,
+    });
     try {
       const answer = await tokenRequest(exchange(), lost.url);
       assert.equal(answer.status, 400);
@@ -190,14 +215,21 @@ describe('then it asks the host’s user-detail API (RFC 8693 §2.2.2 invalid_re
       const answer = await tokenRequest(exchange({ client_id: 'demo-client', client_secret: 'demo-secret' }), bare.url);
       assert.equal(answer.status, 400);
       assert.equal(answer.body.error, 'invalid_request');
-      assert.ok(lines.some((line) => /user-detail URL/.test(line) && /--user-detail-url/.test(line)), lines.join('\n'));
+      assert.ok(
+        lines.some((line) => /user-detail URL/.test(line) && /--user-detail-url/.test(line)),
+        lines.join('\n'),
+      );
     } finally {
       await bare.close();
     }
   });
 
   it('with no users listed, every email is known', async () => {
-    const open = await startEmulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, userDetailUrl: `${userDetail.url}/user-detail` });
+    const open = await startEmulator({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      userDetailUrl: spotnana.userDetailUrl,
+    });
     try {
       assert.equal((await tokenRequest(exchange({ subject_token: DAVE }), open.url)).status, 200);
     } finally {
@@ -208,7 +240,11 @@ describe('then it asks the host’s user-detail API (RFC 8693 §2.2.2 invalid_re
 
 describe('client_credentials', () => {
   it('answers access_token, token_type and expires_in, without a refresh token or a user-detail call', async () => {
-    const answer = await tokenRequest({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
+    const answer = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+    });
     assert.equal(answer.status, 200);
     assert.deepEqual(Object.keys(answer.body).sort(), ['access_token', 'expires_in', 'token_type']);
     assert.equal(answer.body.token_type, 'Bearer');
@@ -217,8 +253,17 @@ describe('client_credentials', () => {
   });
 
   it('401 invalid_client with a wrong secret; 400 invalid_request without one', async () => {
-    await expectOAuthError({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: 'wrong' }, 401, 'invalid_client');
-    await expectOAuthError({ grant_type: 'client_credentials', client_id: CLIENT_ID }, 400, 'invalid_request', 'client_secret');
+    await expectOAuthError(
+      { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: 'wrong' },
+      401,
+      'invalid_client',
+    );
+    await expectOAuthError(
+      { grant_type: 'client_credentials', client_id: CLIENT_ID },
+      400,
+      'invalid_request',
+      'client_secret',
+    );
   });
 });
 
@@ -237,7 +282,11 @@ describe('GET /v2/auth/session: the embed app’s token check', () => {
 
   it('rejects a refresh token, a client_credentials token, an unknown token and no token', async () => {
     const { body } = await tokenRequest(exchange());
-    const cc = await tokenRequest({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
+    const cc = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+    });
     for (const token of [body.refresh_token as string, cc.body.access_token as string, 'made-up-token', undefined]) {
       const response = await check(token);
       assert.equal(response.status, 401);
@@ -270,7 +319,10 @@ describe('the embed app', () => {
     assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
     const source = await script.text();
     assert.ok(!/postMessage\([^)]*['"]\*['"]/.test(source), 'a postMessage to "*"');
-    assert.match(source, /for \(const origin of allowedOrigins\) \{\s*window\.parent\.postMessage\(\{ type: 'TOKEN_EXCHANGE_REQUEST', from: 'spotnana-embed' \}, origin\)/);
+    assert.match(
+      source,
+      /for \(const origin of allowedOrigins\) \{\s*window\.parent\.postMessage\(\{ type: 'TOKEN_EXCHANGE_REQUEST', from: 'spotnana-embed' \}, origin\)/,
+    );
     assert.match(source, /event\.source !== window\.parent \|\| !allowedOrigins\.includes\(event\.origin\)/);
     assert.match(source, /errorCode: 'INVALID_TOKEN'/);
     assert.equal((await fetch(`${emulator.url}/__emulator/app.css`)).status, 200);
@@ -298,13 +350,29 @@ describe('the embed app', () => {
 describe('the log', () => {
   it('has a line per step and never a secret, a subject token or an issued token', async () => {
     const issued = await tokenRequest(exchange());
-    await fetch(`${emulator.url}/v2/auth/session`, { headers: { authorization: `Bearer ${issued.body.access_token}` } });
+    await fetch(`${emulator.url}/v2/auth/session`, {
+      headers: { authorization: `Bearer ${issued.body.access_token}` },
+    });
     await fetch(`${emulator.url}/v2/auth/session`, { headers: { authorization: 'Bearer forged-token-123' } });
     const text = log.join('\n');
-    for (const step of ['2  POST /v2/auth/oauth2-token', '3  GET ', '4  issued', '7  embed app: access token accepted', '7  embed app: access token rejected']) {
+    for (const step of [
+      '2  POST /v2/auth/oauth2-token',
+      '3  GET ',
+      '4  issued',
+      '7  embed app: access token accepted',
+      '7  embed app: access token rejected',
+    ]) {
       assert.ok(text.includes(step), `no "${step}" line`);
     }
-    for (const secret of [CLIENT_SECRET, ALICE, DAVE, NO_EMAIL, issued.body.access_token as string, issued.body.refresh_token as string, 'forged-token-123']) {
+    for (const secret of [
+      CLIENT_SECRET,
+      ALICE,
+      DAVE,
+      NO_EMAIL,
+      issued.body.access_token as string,
+      issued.body.refresh_token as string,
+      'forged-token-123',
+    ]) {
       assert.ok(!text.includes(secret), `the log holds ${secret.slice(0, 12)}…`);
     }
   });
@@ -318,7 +386,9 @@ describe('the log', () => {
       await fetch(emulator.url + '/?idp=token-exchange-auth');
       await emulator.close();
       await emulator.close();`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
@@ -337,7 +407,9 @@ describe('the command line', () => {
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`prints the listening line first, serves, and exits 0 on ${signal}`, async () => {
-      const userDetailServer = await recordingServer((_req, res) => sendJson(res, 200, { user: { email: 'erin@example.com' } }));
+      const userDetailServer = await recordingServer((_req, res) =>
+        sendJson(res, 200, { user: { email: 'erin@example.com' } }),
+      );
       const child = spawn(
         process.execPath,
         [
@@ -372,7 +444,12 @@ describe('the command line', () => {
         const match = /^Spotnana emulator listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(first);
         assert.ok(match, first);
         assert.notEqual(match[2], '0');
-        const form = { ...exchange(), client_id: 'cli-client', client_secret: 'cli-secret-zz99', subject_token: 'erin-subject-123' };
+        const form = {
+          ...exchange(),
+          client_id: 'cli-client',
+          client_secret: 'cli-secret-zz99',
+          subject_token: 'erin-subject-123',
+        };
         const answer = await tokenRequest(form, match[1]);
         assert.equal(answer.status, 200);
         assert.equal(userDetailServer.requests[0]!.headers.authorization, 'Bearer erin-subject-123');

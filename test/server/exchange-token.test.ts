@@ -2,23 +2,15 @@
 // for the answers the emulator never gives (429, 5xx, garbage, silence).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
+import type { RunningEmulator } from '../../src/emulator/index.ts';
 import {
   ACCESS_TOKEN_TYPE,
   TOKEN_EXCHANGE_GRANT_TYPE,
   TokenExchangeError,
-  createUserDetailHandler,
   exchangeToken,
 } from '../../src/server/index.ts';
-import {
-  TOKEN_RESPONSE,
-  closedPortUrl,
-  everythingOf,
-  recordingServer,
-  sendJson,
-  serveFetch,
-  type Running,
-} from '../support/servers.ts';
+import { TOKEN_RESPONSE, closedPortUrl, everythingOf, recordingServer, sendJson } from '../support/servers.ts';
+import { startSpotnana, type SpotnanaFixture } from '../support/spotnana.ts';
 
 const CLIENT_ID = 'test-client';
 const CLIENT_SECRET = 'cs-9f8e7d6c5b4a-very-secret';
@@ -26,25 +18,21 @@ const SUBJECT = 'host-token-alice-4b5c6d7e';
 const UNKNOWN_SUBJECT = 'host-token-unknown-1a2b3c';
 const CAROL_SUBJECT = 'host-token-carol-7f7f7f';
 
-let userDetail: Running;
+let spotnana: SpotnanaFixture;
 let emulator: RunningEmulator;
 const emulatorLog: string[] = [];
 
 before(async () => {
-  const emails: Record<string, string> = { [SUBJECT]: 'alice@example.com', [CAROL_SUBJECT]: 'carol@example.com' };
-  userDetail = await serveFetch(createUserDetailHandler({ getEmail: (token) => emails[token] }));
-  emulator = await startEmulator({
+  spotnana = await startSpotnana({
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
-    userDetailUrl: `${userDetail.url}/user-detail`,
+    subjects: { [SUBJECT]: 'alice@example.com', [CAROL_SUBJECT]: 'carol@example.com' },
     users: ['alice@example.com', 'bob@example.com'],
     log: (line) => emulatorLog.push(line),
   });
+  emulator = spotnana.emulator;
 });
-after(async () => {
-  await emulator.close();
-  await userDetail.close();
-});
+after(() => spotnana.close());
 
 const base = () => ({ apiUrl: emulator.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, subjectToken: SUBJECT });
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { getRequestListener } from '@hono/node-server';
 import express from 'express';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
+import type { RunningEmulator } from '../../src/emulator/index.ts';
 import {
   TokenExchangeError,
   TokenHandlerError,
@@ -15,14 +15,8 @@ import {
   createUserDetailHandler,
   type TokenHandlerOptions,
 } from '../../src/server/index.ts';
-import {
-  closedPortUrl,
-  everythingOf,
-  recordingServer,
-  sendJson,
-  serveFetch,
-  type Running,
-} from '../support/servers.ts';
+import { closedPortUrl, everythingOf, recordingServer, sendJson } from '../support/servers.ts';
+import { startSpotnana, type SpotnanaFixture } from '../support/spotnana.ts';
 
 const CLIENT_ID = 'handler-client';
 const CLIENT_SECRET = 'handler-secret-0a9b8c7d6e5f';
@@ -30,23 +24,20 @@ const ALICE_TOKEN = 'host-session-token-alice-55aa';
 const CAROL_TOKEN = 'host-session-token-carol-66bb';
 const APP = 'http://app.example';
 
-let userDetail: Running;
+let spotnana: SpotnanaFixture;
 let emulator: RunningEmulator;
 const emails: Record<string, string> = { [ALICE_TOKEN]: 'alice@example.com', [CAROL_TOKEN]: 'carol@example.com' };
 
 before(async () => {
-  userDetail = await serveFetch(createUserDetailHandler({ getEmail: (token) => emails[token] }));
-  emulator = await startEmulator({
+  spotnana = await startSpotnana({
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
-    userDetailUrl: `${userDetail.url}/api/user-detail`,
+    subjects: emails,
     users: ['alice@example.com'],
   });
+  emulator = spotnana.emulator;
 });
-after(async () => {
-  await emulator.close();
-  await userDetail.close();
-});
+after(() => spotnana.close());
 
 interface Setup {
   handler: (request: Request) => Promise<Response>;

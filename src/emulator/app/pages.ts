@@ -15,11 +15,20 @@ const escapeHtml = (text: string) =>
 const LOGO = `<svg viewBox="0 0 32 32" aria-hidden="true"><circle cx="16" cy="16" r="15" fill="#2f6fed"/><path d="M7 17.5l17-7.5-5.5 14-3.2-5.3z" fill="#fff"/><path d="M15.3 18.7l8.7-8.7" stroke="#2f6fed" stroke-width="1.4"/></svg>`;
 
 // Small icons of our own, as markup (emoji fonts are not everywhere).
-const icon = (body: string) => `<svg class="ico" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">${body}</svg>`;
-const PLANE = icon('<path d="M2.5 12.8l7.2-1.6 3.9-7.2h2.1l-1.9 7.3 5.7.9c.8.1.8 1.5 0 1.6l-5.7.9 1.9 7.3h-2.1l-3.9-7.2-7.2-1.6z"/>');
-const BED = icon('<rect x="2" y="11" width="20" height="6" rx="1.5"/><rect x="3" y="7" width="7" height="4" rx="1.5"/><rect x="2" y="17" width="2" height="3"/><rect x="20" y="17" width="2" height="3"/>');
-const TRAIN = icon('<path d="M8 2h8a3 3 0 0 1 3 3v10a3 3 0 0 1-3 3H8a3 3 0 0 1-3-3V5a3 3 0 0 1 3-3zm-1 4v4h10V6zm2 7.2a1.3 1.3 0 1 0 0 2.6 1.3 1.3 0 0 0 0-2.6zm6 0a1.3 1.3 0 1 0 0 2.6 1.3 1.3 0 0 0 0-2.6zM8 19h2l-1.5 3h-2zm6 0h2l1.5 3h-2z"/>');
-const CAR = icon('<path d="M6.5 5h11l2.5 6v7h-2.5v-2h-11v2H4v-7zm1.3 2L6.3 10.5h11.4L16.2 7zM7 12.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm10 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z"/>');
+const icon = (body: string) =>
+  `<svg class="ico" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">${body}</svg>`;
+const PLANE = icon(
+  '<path d="M2.5 12.8l7.2-1.6 3.9-7.2h2.1l-1.9 7.3 5.7.9c.8.1.8 1.5 0 1.6l-5.7.9 1.9 7.3h-2.1l-3.9-7.2-7.2-1.6z"/>',
+);
+const BED = icon(
+  '<rect x="2" y="11" width="20" height="6" rx="1.5"/><rect x="3" y="7" width="7" height="4" rx="1.5"/><rect x="2" y="17" width="2" height="3"/><rect x="20" y="17" width="2" height="3"/>',
+);
+const TRAIN = icon(
+  '<path d="M8 2h8a3 3 0 0 1 3 3v10a3 3 0 0 1-3 3H8a3 3 0 0 1-3-3V5a3 3 0 0 1 3-3zm-1 4v4h10V6zm2 7.2a1.3 1.3 0 1 0 0 2.6 1.3 1.3 0 0 0 0-2.6zm6 0a1.3 1.3 0 1 0 0 2.6 1.3 1.3 0 0 0 0-2.6zM8 19h2l-1.5 3h-2zm6 0h2l1.5 3h-2z"/>',
+);
+const CAR = icon(
+  '<path d="M6.5 5h11l2.5 6v7h-2.5v-2h-11v2H4v-7zm1.3 2L6.3 10.5h11.4L16.2 7zM7 12.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm10 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z"/>',
+);
 
 function head(title: string, config?: object): string {
   const meta = config ? `\n<meta name="spotnana-emulator" content="${escapeHtml(JSON.stringify(config))}">` : '';
