@@ -124,7 +124,7 @@ export default {
   hostname: 'localhost',
   middleware: [fakeSpotnana],
   plugins: [
-    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'test/tsconfig.browser.json' }),
     listenerCount,
     detachedIframes,
     // test/frameworks: React components in .tsx, and the frameworks served from node_modules.

@@ -5,12 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser } from 'puppeteer-core';
-// @ts-expect-error: JavaScript modules without types
 import { chromeArgs, chromeHint, findChrome } from '../../scripts/find-chrome.mjs';
-// @ts-expect-error: a JavaScript module without types
 import { startDemo } from '../../demo/app.mjs';
 
-let demo: { url: string; emulatorUrl: string; close(): Promise<void> };
+let demo: { url: string; emulatorUrl?: string; close(): Promise<void> };
 let browser: Browser;
 
 before(async () => {

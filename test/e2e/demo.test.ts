@@ -3,7 +3,6 @@
 // `npm test` builds first; alone, run `npm run build` before it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-// @ts-expect-error: a JavaScript module without types
 import { startDemo } from '../../demo/app.mjs';
 
 interface Demo {

@@ -7,14 +7,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
-// @ts-expect-error: JavaScript modules without types
 import { chromeArgs, chromeHint, findChrome } from '../../scripts/find-chrome.mjs';
-// @ts-expect-error: a JavaScript module without types
 import { startDemo } from '../../demo/app.mjs';
 
 interface Demo {
   url: string;
-  emulatorUrl: string;
+  emulatorUrl?: string;
   close(): Promise<void>;
 }
 
