@@ -25,7 +25,10 @@ export const DEMO_USERS = Object.freeze([
   Object.freeze({ id: 'bob', name: 'Bob Okafor', email: 'bob@example.com', team: 'Sales · London' }),
 ]);
 
-const EMBED_BASES = { sandbox: 'https://sboxmeta-embed-app.partners.spotnana.com', production: 'https://embed.spotnana.com' };
+const EMBED_BASES = {
+  sandbox: 'https://sboxmeta-embed-app.partners.spotnana.com',
+  production: 'https://embed.spotnana.com',
+};
 const DEMO_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret', orgId: 'demo-org' };
 const SESSION_COOKIE = 'acme_session';
 const SIGNED_OUT_COOKIE = 'acme_signed_out';
@@ -147,7 +150,10 @@ export async function startDemo(options = {}) {
     fetch: loggingFetch,
     getSubjectToken: (request) => sessionOf(request)?.hostToken,
     onError: (error, request) => {
-      const what = error instanceof TokenExchangeError ? `${error.code}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}` : String(error?.message ?? error);
+      const what =
+        error instanceof TokenExchangeError
+          ? `${error.code}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`
+          : String(error?.message ?? error);
       say(`   token endpoint failure for ${sessionOf(request)?.user.email ?? 'no session'}: ${what}`);
     },
   });
@@ -181,12 +187,14 @@ export async function startDemo(options = {}) {
       const session = sessionOf(request);
       say(`1  ${method} /api/spotnana-token from the page (${session ? session.user.email : 'no session'})`);
       const response = await tokenHandler(request);
-      say(`5  ${response.status} ${response.ok ? 'tokens returned to the page' : (await response.clone().text())}`);
+      say(`5  ${response.status} ${response.ok ? 'tokens returned to the page' : await response.clone().text()}`);
       return response;
     }
     if (pathname === '/api/user-detail') {
       const response = await userDetailHandler(request);
-      const body = response.ok ? (await response.clone().json()).user.email : `${(await response.clone().json()).error}`;
+      const body = response.ok
+        ? (await response.clone().json()).user.email
+        : `${(await response.clone().json()).error}`;
       say(`3  GET /api/user-detail (called by Spotnana) → ${response.status} ${body}`);
       return response;
     }
@@ -196,14 +204,24 @@ export async function startDemo(options = {}) {
     }
     if (pathname.startsWith('/session/')) return handleSession(request, pathname);
 
-    if (method !== 'GET' && method !== 'HEAD') return new Response('Method not allowed', { status: 405, headers: { allow: 'GET' } });
+    if (method !== 'GET' && method !== 'HEAD')
+      return new Response('Method not allowed', { status: 405, headers: { allow: 'GET' } });
     if (pathname === '/') return page(request);
     if (pathname === '/spotnana-embed.min.js' || pathname === '/spotnana-embed.min.js.map') {
-      return file(distFile(pathname.slice(1)), pathname.endsWith('.map') ? 'application/json' : 'text/javascript', 'Run `npm run build` first: dist/spotnana-embed.min.js is missing.');
+      return file(
+        distFile(pathname.slice(1)),
+        pathname.endsWith('.map') ? 'application/json' : 'text/javascript',
+        'Run `npm run build` first: dist/spotnana-embed.min.js is missing.',
+      );
     }
     if (pathname.startsWith('/frameworks/')) {
       const pageHeaders = new Headers();
-      const response = await frameworkRoute(pathname, { embedUrl: real ? '' : embedUrl, embedOrigin, env, orgId: client.orgId });
+      const response = await frameworkRoute(pathname, {
+        embedUrl: real ? '' : embedUrl,
+        embedOrigin,
+        env,
+        orgId: client.orgId,
+      });
       // A framework page opened directly signs its first visitor in, like the index page.
       if (response.headers.get('content-type')?.startsWith('text/html')) visitorSession(request, pageHeaders);
       for (const cookie of pageHeaders.getSetCookie()) response.headers.append('set-cookie', cookie);
@@ -211,16 +229,22 @@ export async function startDemo(options = {}) {
     }
     if (pathname === '/demo.css') return file(publicFile('demo.css'), 'text/css');
     if (pathname === '/demo.js') return file(publicFile('demo.js'), 'text/javascript');
-    if (pathname === '/favicon.svg' || pathname === '/favicon.ico') return file(publicFile('favicon.svg'), 'image/svg+xml');
+    if (pathname === '/favicon.svg' || pathname === '/favicon.ico')
+      return file(publicFile('favicon.svg'), 'image/svg+xml');
     return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
 
   /** Sign-in, switch and sign-out: form posts (303 back to /) or fetch calls (JSON). */
   async function handleSession(request, pathname) {
-    if (request.method !== 'POST') return new Response('Method not allowed', { status: 405, headers: { allow: 'POST' } });
+    if (request.method !== 'POST')
+      return new Response('Method not allowed', { status: 405, headers: { allow: 'POST' } });
     // Like the token endpoint: only this app's own pages may change its session.
     const origin = request.headers.get('origin');
-    if (origin !== null ? !origins.includes(origin) : !['same-origin', 'none', null].includes(request.headers.get('sec-fetch-site'))) {
+    if (
+      origin !== null
+        ? !origins.includes(origin)
+        : !['same-origin', 'none', null].includes(request.headers.get('sec-fetch-site'))
+    ) {
       return json(403, { error: 'forbidden_origin' });
     }
     const current = sessionOf(request);
@@ -248,7 +272,10 @@ export async function startDemo(options = {}) {
     if ((request.headers.get('accept') ?? '').includes('application/json')) {
       headers.set('content-type', 'application/json; charset=utf-8');
       const switchTo = next ? users[(users.indexOf(next) + 1) % users.length] : undefined;
-      const body = { user: next ? publicUser(next) : null, switchTo: switchTo && switchTo !== next ? switchTo.name.split(' ')[0] : null };
+      const body = {
+        user: next ? publicUser(next) : null,
+        switchTo: switchTo && switchTo !== next ? switchTo.name.split(' ')[0] : null,
+      };
       return new Response(JSON.stringify(body), { status: 200, headers });
     }
     headers.set('location', '/');
@@ -277,10 +304,21 @@ export async function startDemo(options = {}) {
       'referrer-policy': 'strict-origin-when-cross-origin',
     });
     const session = visitorSession(request, headers);
-    return new Response(renderPage({ user: session?.user, users, embedUrl: real ? undefined : embedUrl, embedOrigin, env, orgId: client.orgId, emulator: !real }), {
-      status: 200,
-      headers,
-    });
+    return new Response(
+      renderPage({
+        user: session?.user,
+        users,
+        embedUrl: real ? undefined : embedUrl,
+        embedOrigin,
+        env,
+        orgId: client.orgId,
+        emulator: !real,
+      }),
+      {
+        status: 200,
+        headers,
+      },
+    );
   }
 
   server.on('request', getRequestListener(handle, { overrideGlobalObjects: false }));
@@ -335,7 +373,10 @@ function json(status, body) {
 async function file(url, type, missing = 'Not found') {
   try {
     const body = await readFile(url);
-    return new Response(body, { status: 200, headers: { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-cache' } });
+    return new Response(body, {
+      status: 200,
+      headers: { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-cache' },
+    });
   } catch {
     return new Response(missing, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
@@ -404,15 +445,12 @@ function renderPage({ user, users, embedUrl, embedOrigin, env, orgId, emulator }
 
 <div class="layout">
   <main class="stage">
-    ${
-      user
-        ? `<spotnana-embed ${embedAttributes}></spotnana-embed>`
-        : ''
-    }
+    <h1 class="visually-hidden">Travel</h1>
+    ${user ? `<spotnana-embed ${embedAttributes}></spotnana-embed>` : ''}
     <section class="signed-out" data-signed-out ${user ? 'hidden' : ''}>
       <div class="signed-out-card">
         <span class="brand-mark big" aria-hidden="true">A</span>
-        <h1>You are signed out of Acme</h1>
+        <h2>You are signed out of Acme</h2>
         <p>Sign in as a demo user: the travel tab signs in to Spotnana by itself, with no second login.</p>
         ${signInButtons}
       </div>
@@ -482,20 +520,29 @@ async function frameworkRoute(pathname, { embedUrl, embedOrigin, env, orgId }) {
         logLevel: 'silent',
         define: { 'process.env.NODE_ENV': '"production"' },
       });
-      frameworkBundles.set(bundle, built.then((result) => result.outputFiles[0].text));
+      frameworkBundles.set(
+        bundle,
+        built.then((result) => result.outputFiles[0].text),
+      );
       built.catch(() => frameworkBundles.delete(bundle));
     }
     const code = await frameworkBundles.get(bundle);
-    return new Response(code, { status: 200, headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' } });
+    return new Response(code, {
+      status: 200,
+      headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' },
+    });
   }
   const page = FRAMEWORKS[name];
-  if (!page) return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  if (!page)
+    return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   const attributes = `token-endpoint="/api/spotnana-token" env="${escapeHtml(env)}" org-id="${escapeHtml(orgId)}"${embedUrl ? ` embed-url="${escapeHtml(embedUrl)}"` : ''} frame-title="Spotnana travel"`;
   const head =
     name === 'plain'
       ? '<script type="module" src="/spotnana-embed.min.js"></script>\n<script type="module" src="/frameworks/plain.js"></script>'
       : `<script type="module" src="/frameworks/${name}.bundle.js"></script>`;
-  const body = name === 'plain' ? `<spotnana-embed ${attributes}></spotnana-embed>` : name === 'angular' ? '<acme-travel></acme-travel>' : '';
+  // Vue and React render into #app themselves; Angular needs its root element.
+  const bodies = { plain: `<spotnana-embed ${attributes}></spotnana-embed>`, angular: '<acme-travel></acme-travel>' };
+  const body = bodies[name] ?? '';
   const html = (await readFile(publicFile('frameworks/page.html'), 'utf8'))
     .replaceAll('__TITLE__', page.title)
     .replace('__WHO__', page.who)
@@ -517,6 +564,11 @@ async function frameworkRoute(pathname, { embedUrl, embedOrigin, env, orgId }) {
   ].join('; ');
   return new Response(html, {
     status: 200,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': csp, 'x-content-type-options': 'nosniff' },
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': csp,
+      'x-content-type-options': 'nosniff',
+    },
   });
 }
