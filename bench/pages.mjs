@@ -21,9 +21,9 @@ import { createServer } from 'node:http';
 const EMBED_TYPE = { request: 'TOKEN_EXCHANGE_REQUEST', response: 'TOKEN_EXCHANGE_RESPONSE' };
 
 /** Escapes text for an HTML attribute value or text node. */
-const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** A value for an inline <script>: JSON that cannot close the script element. */
-const js = (value) => JSON.stringify(value).replace(/</g, '\\u003c');
+export const js = (value) => JSON.stringify(value).replace(/</g, '\\u003c');
 
 /**
  * The fake Spotnana frame. After its own `load` it waits `boot` ms (Spotnana's app booting),
@@ -101,7 +101,7 @@ function elementPage({ tokenFetch, tokenEndpoint, embedUrl, path }) {
  * in the baseline's favour or neutral: the docs' sample renders the iframe when a "Launch" button
  * is clicked, this page at once (as the element does); and it has no error handling.
  */
-function baselinePage({ tokenEndpoint, embedUrl, path }) {
+export function baselinePage({ tokenEndpoint, embedUrl, path }) {
   return `${head('bench: baseline (Spotnana docs sample)')}
 <body>
 <div id="spotnana-container"></div>
@@ -159,7 +159,12 @@ function memoryPage() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function send(res, status, type, body, headers = {}) {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body), ...headers });
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }
 const html = (res, body) => send(res, 200, 'text/html; charset=utf-8', body);
@@ -220,7 +225,15 @@ export async function startPageServers({ cdnFile }) {
           return send(res, 200, 'text/javascript; charset=utf-8', cdn);
         case '/page/eager':
         case '/page/on-request':
-          return html(res, elementPage({ tokenFetch: url.pathname.slice(6), tokenEndpoint, embedUrl: frameOrigin, path: framePath('token') }));
+          return html(
+            res,
+            elementPage({
+              tokenFetch: url.pathname.slice(6),
+              tokenEndpoint,
+              embedUrl: frameOrigin,
+              path: framePath('token'),
+            }),
+          );
         case '/page/baseline':
           return html(res, baselinePage({ tokenEndpoint, embedUrl: frameOrigin, path: framePath('token') }));
         case '/page/echo':
@@ -233,7 +246,11 @@ export async function startPageServers({ cdnFile }) {
           (tokenLog.get(run) ?? tokenLog.set(run, []).get(run)).push(entry);
           await readBody(req);
           if (lat > 0) await sleep(lat);
-          const body = JSON.stringify({ accessToken: `bench-access-${run}-${entry.receivedAt}`, refreshToken: `bench-refresh-${run}`, expiresIn: 3600 });
+          const body = JSON.stringify({
+            accessToken: `bench-access-${run}-${entry.receivedAt}`,
+            refreshToken: `bench-refresh-${run}`,
+            expiresIn: 3600,
+          });
           entry.servedAt = Date.now();
           return send(res, 200, 'application/json; charset=utf-8', body);
         }

@@ -7,8 +7,10 @@
 //   4. memory         heap and `message` listeners before and after 200, then 1000 mount/unmount cycles
 //   5. load, overhead the token handler under 1/10/100 concurrent clients, and its overhead
 //                     over a direct exchangeToken
+//   6. network        time to authenticated on loopback, Slow 4G and 3G with connection set-up
+//                     modeled: the docs' page, the element, the early frame, and the limit
 // Prints a markdown report to stdout (progress goes to stderr) and writes it, with the machine,
-// the versions and every raw sample, to bench/results.md. Exits non-zero only when the bench
+// the versions and every raw sample, to bench/results.md (and the network charts, SVG, beside it). Exits non-zero only when the bench
 // itself failed (a section threw, or a cell ended short of samples), never for a missed goal.
 //
 // Knobs (environment):
@@ -20,7 +22,10 @@
 //   BENCH_CONNECTIONS=1,10,100  concurrent clients of the load test
 //   BENCH_DURATION=5            seconds of load per level
 //   BENCH_OVERHEAD_CALLS=200    calls of each in the handler-overhead measurement
-//   BENCH_ONLY=size,auth,reply,memory,load,overhead   a subset of sections
+//   BENCH_NET_RUNS=15           runs per variant and cell of the network section
+//   BENCH_NET_PARALLEL=5        runs at a time on an emulated network (loopback: always 1)
+//   BENCH_NET_PROFILES=loopback,slow-4g,3g   BENCH_NET_CASES=short,realistic
+//   BENCH_ONLY=size,auth,reply,memory,load,overhead,network   a subset of sections
 //   BENCH_OUT=bench/results.md  where the results file goes ("-" for none)
 //   BENCH_FRESH_CONTEXT=1       a fresh browser context per run (slower) instead of one tab
 import { existsSync } from 'node:fs';
@@ -28,17 +33,27 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { measureSizes } from '../scripts/size.mjs';
 import { createTab, launchBrowser, measureMemory, measureReply, measureTimeToAuth } from './browser.mjs';
+import { CASES, PROFILES, launchNetworkBrowser, measureNetwork, startNetworkServers } from './network.mjs';
+import { writeNetworkCharts } from './network-report.mjs';
 import { startPageServers } from './pages.mjs';
 import { renderReport } from './report.mjs';
 import { compactJson } from './stats.mjs';
 import { measureLoad, measureOverhead } from './server.mjs';
 
-const SECTIONS = ['size', 'auth', 'reply', 'memory', 'load', 'overhead'];
+const SECTIONS = ['size', 'auth', 'reply', 'memory', 'load', 'overhead', 'network'];
 const env = process.env;
 const int = (value, fallback) => (value ? Math.max(1, Number.parseInt(value, 10)) || fallback : fallback);
-const list = (value, fallback) => (value ? value.split(',').map((v) => Number(v.trim())).filter((v) => Number.isFinite(v) && v >= 0) : fallback);
+const names = (value, known) => (value ? value.split(',').map((v) => v.trim()) : known);
+const list = (value, fallback) =>
+  value
+    ? value
+        .split(',')
+        .map((v) => Number(v.trim()))
+        .filter((v) => Number.isFinite(v) && v >= 0)
+    : fallback;
 
 const config = {
   runs: int(env.BENCH_RUNS, 15),
@@ -50,6 +65,16 @@ const config = {
   duration: int(env.BENCH_DURATION, 5),
   overheadCalls: int(env.BENCH_OVERHEAD_CALLS, 200),
   freshContext: env.BENCH_FRESH_CONTEXT === '1',
+  netRuns: int(env.BENCH_NET_RUNS, 15),
+  netParallel: int(env.BENCH_NET_PARALLEL, 5),
+  netProfiles: names(
+    env.BENCH_NET_PROFILES,
+    PROFILES.map((p) => p.key),
+  ),
+  netCases: names(
+    env.BENCH_NET_CASES,
+    CASES.map((c) => c.key),
+  ),
   only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((s) => s.trim()) : SECTIONS,
 };
 const out = env.BENCH_OUT ?? fileURLToPath(new URL('./results.md', import.meta.url));
@@ -60,6 +85,16 @@ const log = (line) => process.stderr.write(`${line}\n`);
 const unknown = config.only.filter((s) => !SECTIONS.includes(s));
 if (unknown.length) {
   log(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  process.exit(2);
+}
+const unknownNet = [
+  ...config.netProfiles.filter((k) => !PROFILES.some((p) => p.key === k)),
+  ...config.netCases.filter((k) => !CASES.some((c) => c.key === k)),
+];
+if (unknownNet.length) {
+  log(
+    `BENCH_NET_PROFILES / BENCH_NET_CASES: unknown ${unknownNet.join(', ')}; known: ${[...PROFILES, ...CASES].map((x) => x.key).join(', ')}`,
+  );
   process.exit(2);
 }
 if (!existsSync(cdnFile)) {
@@ -100,15 +135,23 @@ try {
       chromiumVersion = await browser.version();
     } catch (error) {
       benchFailed = true;
-      for (const name of ['auth', 'reply', 'memory'].filter(wants)) results[name] = { error: `browser setup: ${error?.message ?? error}` };
+      for (const name of ['auth', 'reply', 'memory'].filter(wants))
+        results[name] = { error: `browser setup: ${error?.message ?? error}` };
       log(`browser setup failed: ${error?.stack ?? error}`);
     }
   }
   if (browser) {
     const tab = createTab(browser, { fresh: config.freshContext });
     await section('auth', async () => {
-      const r = await measureTimeToAuth(tab, servers, { latencies: config.latencies, runs: config.runs, boot: config.boot, log });
-      const short = Object.values(r.samples).some((byVariant) => Object.values(byVariant).some((list) => list.length < config.runs));
+      const r = await measureTimeToAuth(tab, servers, {
+        latencies: config.latencies,
+        runs: config.runs,
+        boot: config.boot,
+        log,
+      });
+      const short = Object.values(r.samples).some((byVariant) =>
+        Object.values(byVariant).some((list) => list.length < config.runs),
+      );
       if (short) benchFailed = true;
       return r;
     });
@@ -121,8 +164,34 @@ try {
     await section('memory', () => measureMemory(browser, servers, { checkpoints: config.cycles, log }));
   }
 
-  await section('load', async () => ({ levels: await measureLoad({ levels: config.levels, duration: config.duration, log }) }));
+  await section('load', async () => ({
+    levels: await measureLoad({ levels: config.levels, duration: config.duration, log }),
+  }));
   await section('overhead', () => measureOverhead({ calls: config.overheadCalls, log }));
+  await section('network', async () => {
+    const netServers = await startNetworkServers({ cdnFile });
+    let netBrowser;
+    try {
+      netBrowser = await launchNetworkBrowser();
+      const cells = PROFILES.filter((p) => config.netProfiles.includes(p.key)).flatMap((profile) =>
+        CASES.filter((c) => config.netCases.includes(c.key)).map((kase) => ({ profile, kase })),
+      );
+      const r = await measureNetwork(netBrowser, netServers, {
+        cells,
+        runs: config.netRuns,
+        parallel: config.netParallel,
+        log,
+      });
+      if (
+        Object.values(r.samples).some((byVariant) => Object.values(byVariant).some((xs) => xs.length < config.netRuns))
+      )
+        benchFailed = true;
+      return { ...r, listenerFrom: netServers.listenerFrom };
+    } finally {
+      await netBrowser?.close().catch(() => {});
+      await netServers.close().catch(() => {});
+    }
+  });
 } catch (error) {
   benchFailed = true;
   log(`bench failed: ${error?.stack ?? error}`);
@@ -135,7 +204,7 @@ const seconds = (performance.now() - t0) / 1000;
 const cpus = os.cpus();
 const settings =
   `runs ${config.runs}; latencies ${config.latencies.join(', ')} ms; boot ${config.boot} ms (reply: ${config.heldBoot} ms); ` +
-  `${config.freshContext ? 'a fresh browser context per run' : 'one tab, cache disabled, a fresh document per run'}; memory checkpoints ${config.cycles.join(', ')} cycles; clients ${config.levels.join(', ')} for ${config.duration} s; overhead calls ${config.overheadCalls}; sections ${config.only.join(', ')}`;
+  `${config.freshContext ? 'a fresh browser context per run' : 'one tab, cache disabled, a fresh document per run'}; memory checkpoints ${config.cycles.join(', ')} cycles; clients ${config.levels.join(', ')} for ${config.duration} s; overhead calls ${config.overheadCalls}; network: ${config.netRuns} runs, ${config.netParallel} at a time, ${config.netProfiles.join('/')} × ${config.netCases.join('/')}; sections ${config.only.join(', ')}`;
 const header = [
   '# spotnana-embed benchmark',
   '',
@@ -146,11 +215,20 @@ const header = [
   `- run time: ${seconds.toFixed(0)} s${benchFailed ? '; **the bench itself failed in part (see below)**' : ''}`,
   '',
 ].join('\n');
-const report = `${header}\n${renderReport(results, config)}`;
+const charts = out === '-' ? {} : await writeNetworkCharts(results.network, dirname(out)).catch(() => ({}));
+const report = `${header}\n${renderReport(results, config, charts)}`;
 process.stdout.write(`${report}\n`);
 
 if (out !== '-') {
-  const raw = compactJson({ date: startedAt.toISOString(), config, chromiumVersion, node: process.version, cpu: cpus[0]?.model, cores: cpus.length, results });
+  const raw = compactJson({
+    date: startedAt.toISOString(),
+    config,
+    chromiumVersion,
+    node: process.version,
+    cpu: cpus[0]?.model,
+    cores: cpus.length,
+    results,
+  });
   const file = `${report}
 ## Raw samples
 

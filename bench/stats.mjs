@@ -30,13 +30,19 @@ export const summary = (values) => ({ median: median(values), min: min(values), 
 /** Milliseconds with a sensible number of decimals. */
 export function ms(value, digits) {
   if (!Number.isFinite(value)) return '—';
-  const d = digits ?? (Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
+  const magnitude = Math.abs(value);
+  let d = 2;
+  if (magnitude >= 100) d = 0;
+  else if (magnitude >= 10) d = 1;
+  if (digits !== undefined) d = digits;
   return `${value.toFixed(d)} ms`;
 }
 
 /** `median (min–max)` in ms. */
 export const msRange = (s, digits) =>
-  Number.isFinite(s.median) ? `${ms(s.median, digits)} (${ms(s.min, digits).replace(' ms', '')}–${ms(s.max, digits)})` : '—';
+  Number.isFinite(s.median)
+    ? `${ms(s.median, digits)} (${ms(s.min, digits).replace(' ms', '')}–${ms(s.max, digits)})`
+    : '—';
 
 export const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : NaN);
 export const fmtRatio = (r) => (Number.isFinite(r) ? r.toFixed(2) : '—');
@@ -60,10 +66,14 @@ export function table(header, rows, align) {
 export function compactJson(value, indent = '') {
   const flat = (v) => v === null || typeof v !== 'object';
   if (flat(value)) return JSON.stringify(value) ?? 'null';
-  const entries = Array.isArray(value) ? value.map((v) => [undefined, v]) : Object.entries(value).filter(([, v]) => v !== undefined);
+  const entries = Array.isArray(value)
+    ? value.map((v) => [undefined, v])
+    : Object.entries(value).filter(([, v]) => v !== undefined);
   const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   if (entries.every(([, v]) => flat(v))) return JSON.stringify(value);
   const inner = `${indent}  `;
-  const lines = entries.map(([k, v]) => `${inner}${k === undefined ? '' : `${JSON.stringify(k)}: `}${compactJson(v, inner)}`);
+  const lines = entries.map(
+    ([k, v]) => `${inner}${k === undefined ? '' : `${JSON.stringify(k)}: `}${compactJson(v, inner)}`,
+  );
   return `${open}\n${lines.join(',\n')}\n${indent}${close}`;
 }
