@@ -4,7 +4,7 @@
 
 import { EmbedError } from './error.js';
 import type { ConfigErrorCode } from './events.js';
-import { DEFAULT_ENV, ENVIRONMENTS, ENV_NAMES, type SpotnanaEnv } from './shared/environments.js';
+import { DEFAULT_ENV, EMBED_BASES, ENV_NAMES, type SpotnanaEnv } from './shared/environments.js';
 
 export type { SpotnanaEnv } from './shared/environments.js';
 export type TokenCredentials = 'same-origin' | 'include' | 'omit';
@@ -27,10 +27,7 @@ export const DEFAULTS = Object.freeze({
 });
 
 /** The Spotnana embed app of each environment (the iframe's origin). */
-export const EMBED_BASES: Readonly<Record<SpotnanaEnv, string>> = Object.freeze({
-  sandbox: ENVIRONMENTS.sandbox.embedBase,
-  production: ENVIRONMENTS.production.embedBase,
-});
+export { EMBED_BASES };
 
 /** The `idp` query parameter makes Spotnana drop any earlier session and run the token exchange afresh. */
 const IDP_PARAM = 'idp';
@@ -106,7 +103,7 @@ function parseUrl(value: string, base: string): URL | undefined {
 export function resolveFrame(input: FrameInput, baseURI: string): FrameLocation {
   const env = oneOf(input.env, ENV_NAMES, 'env', 'invalid-env');
 
-  const base = parseUrl(input.embedUrl || ENVIRONMENTS[env].embedBase, baseURI);
+  const base = parseUrl(input.embedUrl || EMBED_BASES[env], baseURI);
   if (!base || !(base.protocol === 'https:' || LOOPBACK_HTTP.test(base.protocol + base.hostname))) {
     throw invalid('invalid-embed-url', 'embed-url', 'https: (or http: on loopback)', input.embedUrl);
   }

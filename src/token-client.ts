@@ -2,7 +2,7 @@
 // Inputs: the endpoint URL or the provider, the credentials mode, the per-attempt timeout
 // and an AbortSignal for the whole call. Output: Tokens, or an EmbedError carrying the
 // source/code of `spotnana-error`; an aborted call rejects with the signal's reason and is
-// no error. No DOM, no Lit: fetch, AbortController, timers.
+// no error. No DOM, no Lit: fetch, AbortSignal, timers.
 
 import { EmbedError, isEmbedError, messageOf } from './error.js';
 import type { TokenErrorCode } from './events.js';
@@ -144,37 +144,10 @@ async function callEndpoint(request: TokenRequest, signal: AbortSignal, early?: 
   }
 }
 
-/**
- * A signal for one attempt: aborted with the caller's signal, or after `timeout` ms.
- * Built by hand rather than with AbortSignal.any/timeout, so that a runtime without them
- * still works; `dispose` clears the timer and the listener.
- */
-function attemptSignal(parent: AbortSignal, timeout: number) {
-  const controller = new AbortController();
-  let timedOut = false;
-  const onAbort = () => controller.abort(parent.reason);
-  parent.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException('The token request timed out.', 'TimeoutError'));
-  }, timeout);
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut,
-    dispose: () => {
-      clearTimeout(timer);
-      parent.removeEventListener('abort', onAbort);
-    },
-  };
-}
-
-/** Settles with `promise`, or rejects as soon as `signal` aborts (a provider that ignores its signal still times out). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+/** Settles with `answer`, or rejects when `signal` aborts (a provider that ignores its signal still times out). */
+function untilAborted<T>(answer: T | Promise<T>, signal: AbortSignal): Promise<T> {
+  const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+  return Promise.race([answer, aborted]);
 }
 
 /** The EmbedError for whatever one attempt threw. */
@@ -208,20 +181,19 @@ export async function fetchTokens(request: TokenRequest): Promise<Tokens> {
   let early = provider ? undefined : request.firstResponse;
   for (let attempt = 1; ; attempt++) {
     signal.throwIfAborted();
-    const current = attemptSignal(signal, timeout);
+    // One attempt: aborted after `timeout` ms, or with the caller's signal.
+    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(timeout)]);
     let error: EmbedError;
     try {
       const answer = provider
-        ? provider({ signal: current.signal, env: request.env, embedOrigin: request.embedOrigin })
-        : callEndpoint(request, current.signal, early);
-      return toTokens(await untilAborted(Promise.resolve(answer), current.signal), source);
+        ? provider({ signal: attemptSignal, env: request.env, embedOrigin: request.embedOrigin })
+        : callEndpoint(request, attemptSignal, early);
+      return toTokens(await untilAborted(answer, attemptSignal), source);
     } catch (thrown) {
       signal.throwIfAborted();
-      error = attemptFailure(thrown, source, current.timedOut(), timeout);
-    } finally {
-      current.dispose();
-      early = undefined;
+      error = attemptFailure(thrown, source, attemptSignal.aborted, timeout);
     }
+    early = undefined;
     if (provider || !error.retryable || attempt >= MAX_ATTEMPTS) throw error;
     await wait(retryDelay(attempt, error.retryAfter, Math.random()), signal);
   }

@@ -1,29 +1,37 @@
 // Spotnana's environments, the one table that the element, the server half and the demo
 // read (https://developer.spotnana.com/integration/iframe/iframe-integration-intro).
-// Pure data: no DOM, no Node, no Lit.
-
-/** Each environment's API base (the token exchange) and embed base (the iframe's origin). */
-export const ENVIRONMENTS = Object.freeze({
-  sandbox: Object.freeze({
-    apiBase: 'https://api-ext-sboxmeta.partners.spotnana.com',
-    embedBase: 'https://sboxmeta-embed-app.partners.spotnana.com',
-  }),
-  production: Object.freeze({
-    apiBase: 'https://api.spotnana.com',
-    embedBase: 'https://embed.spotnana.com',
-  }),
-});
+// Each column is its own export, so that a bundle keeps only the one it reads: the element
+// the embed bases, the server the API bases. Pure data: no DOM, no Node, no Lit.
 
 /** The Spotnana environments the package knows. */
-export type SpotnanaEnv = keyof typeof ENVIRONMENTS;
+export type SpotnanaEnv = 'sandbox' | 'production';
 
 /** The environment used when none is given. */
 export const DEFAULT_ENV: SpotnanaEnv = 'sandbox';
 
 /** The environment names, default first (for validation messages). */
-export const ENV_NAMES = Object.keys(ENVIRONMENTS) as SpotnanaEnv[];
+export const ENV_NAMES: readonly SpotnanaEnv[] = ['sandbox', 'production'];
+
+/** Each environment's API base (the token exchange). */
+export const API_BASES: Readonly<Record<SpotnanaEnv, string>> = /* @__PURE__ */ Object.freeze({
+  sandbox: 'https://api-ext-sboxmeta.partners.spotnana.com',
+  production: 'https://api.spotnana.com',
+});
+
+/** Each environment's embed base (the iframe's origin). */
+export const EMBED_BASES: Readonly<Record<SpotnanaEnv, string>> = Object.freeze({
+  sandbox: 'https://sboxmeta-embed-app.partners.spotnana.com',
+  production: 'https://embed.spotnana.com',
+});
+
+/** Both bases of each environment, as one table. */
+export const ENVIRONMENTS: Readonly<Record<SpotnanaEnv, { apiBase: string; embedBase: string }>> =
+  /* @__PURE__ */ Object.freeze({
+    sandbox: { apiBase: API_BASES.sandbox, embedBase: EMBED_BASES.sandbox },
+    production: { apiBase: API_BASES.production, embedBase: EMBED_BASES.production },
+  });
 
 /** Whether `value` names a known environment. */
 export function isSpotnanaEnv(value: unknown): value is SpotnanaEnv {
-  return typeof value === 'string' && Object.hasOwn(ENVIRONMENTS, value);
+  return typeof value === 'string' && (ENV_NAMES as readonly string[]).includes(value);
 }
