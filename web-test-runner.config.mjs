@@ -140,9 +140,10 @@ export default {
   ],
   // The last bound of a test that waits on events (test/element/helpers.ts `until` has no
   // deadline of its own): generous, so that a loaded 2-core machine is not a failure.
-  testFramework: { config: { timeout: 120000 } },
+  testFramework: { config: { timeout: 90000 } },
   reporters: [defaultReporter(), summaryReporter()],
-  testsFinishTimeout: 300000,
+  // A file whose tests each run into their time-out still finishes, and names them.
+  testsFinishTimeout: 900000,
   // A loaded 2-core CI machine running two browsers may take a while to open a page.
   browserStartTimeout: 120000,
 };
