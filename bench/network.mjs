@@ -57,6 +57,7 @@ export const NETWORK_VARIANTS = [
 ];
 
 const ORG_ID = 'bench-org';
+const IDLE_KEEP_ALIVE_MS = 120_000;
 const REPORT_PREFIX = 'spotnana-bench-report:';
 /** Time for a wrongly repeated answer or token request to show up before the run ends, ms. */
 const SETTLE_MS = 50;
@@ -196,7 +197,9 @@ function listen(server, host) {
  * the socket of `req` is SETUP_ROUND_TRIPS round trips old, for its first response only.
  */
 function modeledServer() {
-  const server = createServer();
+  // Keep idle connections open as CDNs and web servers do (Node's default of 5 s would close
+  // them within one 3G round trip or two, and charge every later request a new connection).
+  const server = createServer({ keepAliveTimeout: IDLE_KEEP_ALIVE_MS });
   const opened = new WeakMap(); // socket -> ms (performance clock) when it connected
   const answered = new WeakSet();
   server.on('connection', (socket) => opened.set(socket, performance.now()));
