@@ -26,6 +26,10 @@ function verdict(ok) {
 const variantLabel = (key) => NETWORK_VARIANTS.find((v) => v.key === key)?.label ?? key;
 const caseOf = (key) => CASES.find((c) => c.key === key);
 const profileOf = (key) => PROFILES.find((p) => p.key === key);
+function tickLabel(t) {
+  if (t === 0) return '0';
+  return t >= 1000 ? `${t / 1000} s` : `${t} ms`;
+}
 const slug = (key) => `network-${key}.svg`;
 
 /** Medians and summaries of one cell: { [variant]: summary of ttaMs }. */
@@ -112,9 +116,7 @@ export function networkChart(profile, cells) {
   const ticks = [];
   for (let t = 0; t <= scaleMax; t += step) {
     ticks.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${top}" y2="${axisY}" stroke="#ddd"/>`);
-    ticks.push(
-      `<text x="${x(t).toFixed(1)}" y="${axisY + 16}" text-anchor="middle">${t >= 1000 ? `${t / 1000} s` : `${t} ms`}</text>`,
-    );
+    ticks.push(`<text x="${x(t).toFixed(1)}" y="${axisY + 16}" text-anchor="middle">${tickLabel(t)}</text>`);
   }
   const width = left + plotWidth + 90;
   const height = axisY + 30;

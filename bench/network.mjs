@@ -213,9 +213,21 @@ function modeledServer() {
   return server;
 }
 
+/** Reads a file of dist/, tried three times 3 s apart: a rebuild empties dist/ for a moment. */
+async function readRetrying(file) {
+  for (let i = 1; ; i++) {
+    try {
+      return await readFile(file);
+    } catch (error) {
+      if (i >= 3) throw error;
+      await sleep(3000);
+    }
+  }
+}
+
 /** Starts the three servers; `runs` maps a run id to its settings ({ variant, rtt, boot, exchange }). */
 export async function startNetworkServers({ cdnFile }) {
-  const cdnGzip = gzipSync(await readFile(cdnFile), { level: 9 });
+  const cdnGzip = gzipSync(await readRetrying(cdnFile), { level: 9 });
   const { script: earlyListenerScript, from: listenerFrom } = await loadEarlyListener();
   const runs = new Map();
   const log = new Map(); // run id -> { tokens: [{ receivedAt, servedAt }], frameLoads, cdnLoads }
