@@ -7,6 +7,7 @@
 //                                   would hold two Reacts)
 //   /__fw/react-ssr?props=       -> HTML that react-dom/server rendered in Node (a child process:
 //                                   test/frameworks/react/render-react.tsx), for hydration tests
+//   /__fw/vue-vite-app.js        -> test/frameworks/vue-vite built by Vite with @vitejs/plugin-vue
 //   /__fw/plain.html             -> a plain HTML page that loads the CDN file with
 //                                   <script type="module" src>, no bundler, no import map
 //   /__fw/bundler.html           -> a page running an app bundled by esbuild from an installed
@@ -70,6 +71,33 @@ async function renderReact(props) {
   return stdout;
 }
 
+let vueApp;
+/**
+ * test/frameworks/vue-vite/main.ts and its single-file component, built by Vite with
+ * @vitejs/plugin-vue and the directory's vite.config.ts, as one ES module. A development
+ * build, so that Vue's warnings are in it.
+ */
+async function buildVueApp() {
+  const { build } = await import('vite');
+  const dir = join(root, 'test/frameworks/vue-vite');
+  const [output] = [].concat(
+    await build({
+      root: dir,
+      configFile: join(dir, 'vite.config.ts'),
+      mode: 'development',
+      logLevel: 'silent',
+      define: { 'process.env.NODE_ENV': '"development"' },
+      build: {
+        lib: { entry: join(dir, 'main.ts'), formats: ['es'], fileName: 'app' },
+        write: false,
+        minify: false,
+        sourcemap: false,
+      },
+    }),
+  );
+  return output.output.find((chunk) => chunk.type === 'chunk' && chunk.isEntry).code;
+}
+
 let consumer;
 /**
  * A consumer app: node_modules/spotnana-embed holds exactly the files `npm pack` would ship,
@@ -130,6 +158,7 @@ export function frameworksPlugin() {
       }
       if (path === '/__fw/react-ssr')
         return html(await renderReact(new URL(context.url, 'http://localhost').searchParams.get('props')));
+      if (path === '/__fw/vue-vite-app.js') return js(await (vueApp ??= buildVueApp()));
       if (path === '/__fw/bundler-app.js') return js((await (consumer ??= buildConsumer())).code);
       if (path === '/__fw/bundler-inputs.json')
         return { body: JSON.stringify((await (consumer ??= buildConsumer())).inputs), type: 'json' };
