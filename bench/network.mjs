@@ -355,6 +355,21 @@ export async function launchNetworkBrowser() {
   });
 }
 
+/** Time a run may take beyond its own limit (a browser that stops answering CDP), ms. */
+const WATCHDOG_GRACE_MS = 30_000;
+
+/** Rejects when `promise` has not settled in time, so that a hung browser call cannot stall the bench. */
+function withWatchdog(promise, what) {
+  let timer;
+  const watchdog = new Promise((resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: the browser did not answer in time`)),
+      RUN_TIMEOUT_MS + WATCHDOG_GRACE_MS,
+    );
+  });
+  return Promise.race([promise, watchdog]).finally(() => clearTimeout(timer));
+}
+
 let runCounter = 0;
 
 /**
@@ -430,7 +445,7 @@ export async function measureNetwork(browser, servers, { cells, runs, parallel, 
     const attempt = async (variant, what, keep) => {
       for (let i = 1; i <= 2; i++) {
         try {
-          const sample = await runOnce(browser, servers, { profile, kase, variant });
+          const sample = await withWatchdog(runOnce(browser, servers, { profile, kase, variant }), what);
           if (keep) samples[cell][variant.key].push(sample);
           return;
         } catch (error) {
