@@ -1,13 +1,27 @@
-// Angular (current major) mounts <spotnana-embed> from a standalone component, bootstrapped
-// here in JIT mode and zoneless: CUSTOM_ELEMENTS_SCHEMA, `[tokenEndpoint]` and
-// `[tokenProvider]` bound as properties, `[attr.org-id]` as an attribute, and
-// `(spotnana-error)` / `(spotnana-token-sent)` as event bindings. The component is written
+// Angular 21 mounts <spotnana-embed> from a standalone component, bootstrapped here in JIT
+// mode and zoneless (angular-aot.test.ts builds one ahead of time, as apps do):
+// CUSTOM_ELEMENTS_SCHEMA, `[tokenEndpoint]` and `[tokenProvider]` bound as properties,
+// `[attr.org-id]` as an attribute, and `(spotnana-error)` / `(spotnana-token-sent)` as
+// event bindings. The component is written
 // without decorator syntax (the decorator applied as a function), as JIT allows.
 import '@angular/compiler';
-import { Component, CUSTOM_ELEMENTS_SCHEMA, provideZonelessChangeDetection, signal, type ApplicationRef } from '@angular/core';
+import {
+  Component,
+  CUSTOM_ELEMENTS_SCHEMA,
+  provideZonelessChangeDetection,
+  signal,
+  type ApplicationRef,
+} from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
 import { expect } from '@open-wc/testing';
-import type { SpotnanaEmbed, SpotnanaErrorDetail, SpotnanaErrorEvent, SpotnanaTokenSentEvent, TokenProvider, TokenProviderContext } from '../../src/index.js';
+import type {
+  SpotnanaEmbed,
+  SpotnanaErrorDetail,
+  SpotnanaErrorEvent,
+  SpotnanaTokenSentEvent,
+  TokenProvider,
+  TokenProviderContext,
+} from '../../src/index.js';
 import { EMBED_ORIGIN, EMBED_URL, loads, reports, responses, tokenLog, uid, until } from '../element/helpers.js';
 import { listeners } from './support/helpers.ts';
 

@@ -8,12 +8,15 @@
 //   /__fw/react-ssr?props=       -> HTML that react-dom/server rendered in Node (a child process:
 //                                   test/frameworks/react/render-react.tsx), for hydration tests
 //   /__fw/vue-vite-app.js        -> test/frameworks/vue-vite built by Vite with @vitejs/plugin-vue
+//   /__fw/angular-aot-app.js     -> test/frameworks/angular-aot compiled by ngc and bundled with the
+//                                   Angular linker (/__fw/angular-aot-inputs.json: what went in)
 //   /__fw/plain.html             -> a plain HTML page that loads the CDN file with
 //                                   <script type="module" src>, no bundler, no import map
 //   /__fw/bundler.html           -> a page running an app bundled by esbuild from an installed
 //                                   copy of the npm package (`npm pack` file list) next to `lit`,
 //                                   as a user's bundler sees it (/__fw/bundler-app.js)
-// Angular needs nothing here: its packages are ES modules that the runner's node resolution serves.
+// Angular in JIT mode needs nothing here: its packages are ES modules that the runner's node
+// resolution serves.
 import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,6 +101,51 @@ async function buildVueApp() {
   return output.output.find((chunk) => chunk.type === 'chunk' && chunk.isEntry).code;
 }
 
+let angularApp;
+/**
+ * test/frameworks/angular-aot compiled ahead of time by ngc (strict templates), then bundled
+ * by esbuild with the Angular linker (Babel) run on Angular's own partially compiled
+ * packages, as the Angular CLI does: no @angular/compiler in the page.
+ */
+async function buildAngularApp() {
+  const dir = join(root, 'test/frameworks/angular-aot');
+  const out = join(root, '.cache/angular-aot');
+  rmSync(out, { recursive: true, force: true });
+  const ngc = join(root, 'node_modules/@angular/compiler-cli/bundles/src/bin/ngc.js');
+  await promisify(execFile)(process.execPath, [ngc, '-p', join(dir, 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
+  const { transformAsync } = await import('@babel/core');
+  const { default: linkerPlugin } = await import('@angular/compiler-cli/linker/babel');
+  const angularLinker = {
+    name: 'angular-linker',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/]@angular[\\/].*\.m?js$/ }, async ({ path }) => {
+        const code = readFileSync(path, 'utf8');
+        if (!code.includes('\u0275\u0275ngDeclare')) return { contents: code, loader: 'js' };
+        const linked = await transformAsync(code, {
+          filename: path,
+          plugins: [linkerPlugin],
+          configFile: false,
+          babelrc: false,
+          compact: false,
+        });
+        return { contents: linked.code, loader: 'js' };
+      });
+    },
+  };
+  const result = await esbuild.build({
+    entryPoints: [join(out, 'test/frameworks/angular-aot/main.js')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    plugins: [angularLinker],
+    logLevel: 'silent',
+  });
+  return { code: result.outputFiles[0].text, inputs: Object.keys(result.metafile.inputs) };
+}
+
 let consumer;
 /**
  * A consumer app: node_modules/spotnana-embed holds exactly the files `npm pack` would ship,
@@ -159,6 +207,9 @@ export function frameworksPlugin() {
       if (path === '/__fw/react-ssr')
         return html(await renderReact(new URL(context.url, 'http://localhost').searchParams.get('props')));
       if (path === '/__fw/vue-vite-app.js') return js(await (vueApp ??= buildVueApp()));
+      if (path === '/__fw/angular-aot-app.js') return js((await (angularApp ??= buildAngularApp())).code);
+      if (path === '/__fw/angular-aot-inputs.json')
+        return { body: JSON.stringify((await (angularApp ??= buildAngularApp())).inputs), type: 'json' };
       if (path === '/__fw/bundler-app.js') return js((await (consumer ??= buildConsumer())).code);
       if (path === '/__fw/bundler-inputs.json')
         return { body: JSON.stringify((await (consumer ??= buildConsumer())).inputs), type: 'json' };
