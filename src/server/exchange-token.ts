@@ -197,9 +197,11 @@ async function sendOnce(call: Call): Promise<TokenExchangeResult> {
   const attempt = new AbortController();
   const onAbort = () => attempt.abort(call.signal.reason);
   call.signal.addEventListener('abort', onAbort, { once: true });
+  // Called bare: workerd refuses a fetch called as a method of another object.
+  const send = call.fetch;
   try {
     const response = await abortable(
-      call.fetch(call.url, {
+      send(call.url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: call.body,

@@ -3,7 +3,6 @@
 // that were only checked on each request.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import type { ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import {
@@ -13,16 +12,13 @@ import {
   type ExchangeTokenOptions,
   type TokenHandlerOptions,
 } from '../../src/server/index.ts';
-import { everythingOf, recordingServer, sendJson } from '../support/servers.ts';
+import { ENDLESS_LIMIT, endless, everythingOf, recordingServer, sendJson } from '../support/servers.ts';
 
 // Characters that every encoding writes differently: space, +, /, =, &, ", \, non-ASCII.
 const SECRET = 'Cl1ent Secret+/=&"\\ü-9f8e7d6c5b4a';
 const SUBJECT = 'subj/token+ü "quoted" \\ 0a1b2c3d4e5f';
 /** Long enough that "any run of 8 or more of its characters" means something. */
 const RUN = 8;
-const CHUNK = 16 * 1024;
-/** Far more than the 64 KiB cap: what a misbehaving upstream sent in the review. */
-const ENDLESS_LIMIT = 256 * 1024 * 1024;
 
 /** Every form an upstream might echo a value in. */
 function echoes(value: string): string[] {
@@ -71,24 +67,6 @@ async function rejection(promise: Promise<unknown>): Promise<TokenExchangeError>
   );
   assert.ok(error instanceof TokenExchangeError, `expected a TokenExchangeError, got ${String(error)}`);
   return error;
-}
-
-/** Writes `CHUNK`s until the client goes away; resolves with the bytes sent. */
-function endless(res: ServerResponse, status: number): Promise<number> {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.write('{"access_token":"');
-  const chunk = 'a'.repeat(CHUNK);
-  let sent = 0;
-  return new Promise((resolve) => {
-    const pump = () => {
-      while (!res.destroyed && sent < ENDLESS_LIMIT) {
-        sent += CHUNK;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-    };
-    res.once('close', () => resolve(sent));
-    pump();
-  });
 }
 
 describe('exchangeToken reads Spotnana’s answer as a stream, 64 KiB at most', () => {

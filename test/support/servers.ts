@@ -43,14 +43,24 @@ export async function recordingServer(
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+    const recorded = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString(),
+    };
     requests.push(recorded);
     answer(recorded, res, requests.length - 1);
   });
   return Object.assign(await start(server), { requests });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
@@ -75,4 +85,26 @@ export function everythingOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const own = Object.getOwnPropertyNames(error).map((name) => `${name}=${String((error as never)[name])}`);
   return [String(error), error.stack ?? '', JSON.stringify(error), ...own].join('\n');
+}
+
+const ENDLESS_CHUNK = 16 * 1024;
+/** Far more than the 64 KiB cap: what a misbehaving upstream sent in a review. */
+export const ENDLESS_LIMIT = 256 * 1024 * 1024;
+
+/** Answers `status` with a body that goes on until the client goes away; resolves with the bytes sent. */
+export function endless(res: ServerResponse, status: number): Promise<number> {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.write('{"access_token":"');
+  const chunk = 'a'.repeat(ENDLESS_CHUNK);
+  let sent = 0;
+  return new Promise((resolve) => {
+    const pump = () => {
+      while (!res.destroyed && sent < ENDLESS_LIMIT) {
+        sent += ENDLESS_CHUNK;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+    };
+    res.once('close', () => resolve(sent));
+    pump();
+  });
 }
