@@ -1,5 +1,6 @@
-// spotnana-embed/react: <spotnana-embed> as a React 19 JSX intrinsic element.
-import type {} from 'spotnana-embed/react';
+// spotnana-embed/react: the SpotnanaEmbed component, and <spotnana-embed> as a React 19 JSX
+// intrinsic element.
+import { SpotnanaEmbed as SpotnanaEmbedComponent } from 'spotnana-embed/react';
 import type { SpotnanaEmbed, SpotnanaErrorEvent } from 'spotnana-embed';
 import { useRef } from 'react';
 
@@ -55,4 +56,48 @@ export const wrong = [
   <spotnana-embed onspotnana-token-sent={onError} />,
   // @ts-expect-error: a typo of a camelCase property is caught
   <spotnana-embed tokenEndpont="/api/spotnana-token" />,
+];
+
+// The SpotnanaEmbed component: the element's properties in camelCase, its event props, and a
+// ref that is the element.
+export function WithComponent() {
+  const ref = useRef<SpotnanaEmbed>(null);
+  return (
+    <SpotnanaEmbedComponent
+      ref={ref}
+      env="production"
+      tokenEndpoint="/api/spotnana-token"
+      orgId="acme"
+      path="/trips"
+      embedUrl="http://localhost:4000"
+      tokenCredentials="include"
+      tokenFetch="on-request"
+      frameTitle="Travel"
+      allow="clipboard-write"
+      tokenTimeout={5000}
+      tokenProvider={async ({ signal }) => ({ accessToken: String(signal.aborted), refreshToken: 'r' })}
+      onSpotnanaLoad={(e) => console.log(e.detail.url)}
+      onSpotnanaTokenRequest={(e) => console.log(e.type)}
+      onSpotnanaTokenSent={(e) => console.log(e.detail.prefetched)}
+      onSpotnanaError={(e) => console.warn(e.detail.code, e.detail.status)}
+      onSpotnanaMessage={(e) => console.log(e.detail.data)}
+      className="embed"
+      style={{ height: '80vh' }}
+    >
+      <p slot="loading">Loading travel…</p>
+    </SpotnanaEmbedComponent>
+  );
+}
+
+export const wrongComponent = [
+  // @ts-expect-error: env is 'sandbox' | 'production'
+  <SpotnanaEmbedComponent env="staging" />,
+  // @ts-expect-error: tokenTimeout is a number of milliseconds
+  <SpotnanaEmbedComponent tokenTimeout="soon" />,
+  // @ts-expect-error: a provider resolves to { accessToken, refreshToken }
+  <SpotnanaEmbedComponent tokenProvider={async () => ({ token: 'x' })} />,
+  // @ts-expect-error: the error event's detail has no `reason`
+  <SpotnanaEmbedComponent onSpotnanaError={(e) => e.detail.reason} />,
+  // @ts-expect-error: a typo of a prop is caught
+  <SpotnanaEmbedComponent tokenEndpont="/api/spotnana-token" />,
 ];
