@@ -77,6 +77,11 @@ export function webkitLauncher({ driver, miniBrowser, xvfb }) {
     concurrency: 1,
 
     async initialize() {
+      // However the runner ends (Ctrl-C included), the X server and the driver end with it.
+      process.once('exit', () => {
+        driverProcess?.kill();
+        xServer?.child.kill();
+      });
       xServer = await startXvfb(xvfb);
       const port = await freePort();
       driverProcess = spawn(driver, [`--port=${port}`, '--host=127.0.0.1'], {
@@ -102,6 +107,9 @@ export function webkitLauncher({ driver, miniBrowser, xvfb }) {
         capabilities: {
           alwaysMatch: {
             browserName: 'MiniBrowser',
+            // Navigations return at once: a test page whose load event waits on a frame that
+            // never loads (a test of a hanging endpoint) must not hold the runner up.
+            pageLoadStrategy: 'none',
             'webkitgtk:browserOptions': { binary: miniBrowser, args: ['--automation'] },
           },
         },
