@@ -59,7 +59,7 @@ describe('the log writes values from requests escaped', () => {
       (await get(emulator, `/%0d%0a${ESC}x?idp=token-exchange-auth&orgId=${orgId}`, `127.0.0.1:${port}`)).status,
       200,
     );
-    const forms = [
+    const forms: Array<Record<string, string>> = [
       { grant_type: `${ESC}]0;title${BEL}\n2  forged` },
       { grant_type: 'client_credentials', client_id: `client${CSI}2J\n4  issued` },
       {

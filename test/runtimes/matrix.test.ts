@@ -56,7 +56,7 @@ const runtimes: Runtime[] = [
       spawnApp(
         bin('deno'),
         ['run', '--no-lock', '--allow-net=127.0.0.1', '--allow-env', `--allow-read=${root}`, here('deno.mjs')],
-        config,
+        { SPOTNANA_MATRIX: config },
       ),
   },
   {
