@@ -14,10 +14,23 @@ const minifyTemplates = () => ({
   },
 });
 
+/**
+ * The element uses only Lit's reactive base class (`ReactiveElement`, `unsafeCSS`), which
+ * `lit` re-exports from `@lit/reactive-element`. The CDN file takes them from there, so that
+ * lit-html, Lit's template engine, which the element does not use, is not inlined.
+ */
+const litReactiveBaseOnly = () => ({
+  name: 'lit-reactive-base-only',
+  resolveId(source, importer) {
+    return source === 'lit' ? this.resolve('@lit/reactive-element', importer, { skipSelf: true }) : null;
+  },
+});
+
 export default {
   input: 'src/index.ts',
   plugins: [
     // Lit's production build (no dev-mode warnings), resolved for browsers.
+    litReactiveBaseOnly(),
     nodeResolve({ exportConditions: ['browser', 'production'] }),
     esbuild({ target: 'es2022', tsconfig: 'tsconfig.build.json' }),
     minifyTemplates(),

@@ -215,16 +215,7 @@ export class EmbedSession {
     const provider = this.#provider() ?? undefined;
     const source = provider ? 'token-provider' : 'token-endpoint';
     try {
-      const tokens = await fetchTokens({
-        endpoint: config.endpoint,
-        provider,
-        credentials: config.credentials,
-        timeout: config.timeout,
-        signal,
-        env: config.env,
-        embedOrigin: config.embedOrigin,
-        firstResponse,
-      });
+      const tokens = await fetchTokens({ ...config, provider, signal, firstResponse });
       const lifetime = tokens.expiresIn === undefined ? undefined : tokens.expiresIn * MS_PER_SECOND;
       const freshFor = lifetime === undefined ? FRESHNESS_MARGIN_MS : lifetime - FRESHNESS_MARGIN_MS;
       return { ...tokens, freshUntil: Date.now() + freshFor };

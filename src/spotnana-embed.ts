@@ -2,7 +2,7 @@
 // (config.ts), starts one EmbedSession per iframe life (session.ts) and turns what the
 // session reports into events and views. Tokens never pass through here.
 
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { ReactiveElement, type PropertyValues } from 'lit';
 import {
   DEFAULTS,
   resolveConfig,
@@ -15,6 +15,7 @@ import { errorDetail } from './error.js';
 import type { SpotnanaEmbedEventMap, SpotnanaErrorDetail } from './events.js';
 import { EmbedSession, type SessionReport } from './session.js';
 import { styles } from './spotnana-embed.styles.js';
+import { errorView, frameSlot, loadingView } from './spotnana-embed.views.js';
 import type { TokenProvider } from './token-client.js';
 
 /** Properties whose changes apply to the iframe's attributes only: no validation, no reload. */
@@ -54,7 +55,7 @@ const CONFIG_FAILURE: SpotnanaErrorDetail = {
  * @cssprop [--spotnana-embed-background=#fff] - Background of the loading and error views.
  * @cssprop [--spotnana-embed-color=#333] - Text color of the loading and error views.
  */
-export class SpotnanaEmbed extends LitElement {
+export class SpotnanaEmbed extends ReactiveElement {
   static override styles = styles;
 
   static override properties = {
@@ -105,6 +106,9 @@ export class SpotnanaEmbed extends LitElement {
   #loading = false;
   /** The error view shows while this holds a message. */
   #errorMessage?: string;
+  /** The view in the shadow root, and the state it shows. */
+  #view?: { key: string; node: HTMLElement };
+  readonly #frameSlot = frameSlot();
 
   constructor() {
     super();
@@ -137,29 +141,35 @@ export class SpotnanaEmbed extends LitElement {
     this.#applyFrameOptions();
   }
 
-  protected override render() {
+  // Lit's reactive base class, without a template engine: after each update the shadow root
+  // holds the frame (or the slot of an adopted one) and the current view, if any.
+  protected override update(changed: PropertyValues<this>) {
+    super.update(changed);
     const session = this.#session;
-    let frame: unknown = nothing;
-    if (session) frame = session.adopted ? html`<slot name="frame"></slot>` : session.frame;
-    return [frame, this.#renderView()];
+    let frame: Element | undefined;
+    if (session) frame = session.adopted ? this.#frameSlot : session.frame;
+    const view = this.#currentView();
+    const root = this.renderRoot;
+    // Only what changed moves: inserting an iframe again would reload it.
+    for (const child of [...root.children]) {
+      if (child !== frame && child !== view && child.localName !== 'style') child.remove();
+    }
+    if (frame && frame.parentNode !== root) root.prepend(frame);
+    if (view && view.parentNode !== root) root.append(view);
   }
 
-  #renderView() {
-    if (this.#errorMessage !== undefined) {
-      return html`<div part="error" role="alert">
-        <slot name="error">
-          <p><strong>Spotnana could not be loaded.</strong></p>
-          <p>${this.#errorMessage}</p>
-          <button part="retry" @click=${this.reload}>Try again</button>
-        </slot>
-      </div>`;
+  /** The loading or error view for the current state, built again only when the state changes. */
+  #currentView(): HTMLElement | undefined {
+    let key = '';
+    if (this.#errorMessage !== undefined) key = `error ${this.#errorMessage}`;
+    else if (this.#loading) key = 'loading';
+    if (key !== this.#view?.key) {
+      let node: HTMLElement | undefined;
+      if (this.#errorMessage !== undefined) node = errorView(this.#errorMessage, () => this.reload());
+      else if (this.#loading) node = loadingView();
+      this.#view = node && { key, node };
     }
-    if (this.#loading) {
-      return html`<div part="loading" role="status">
-        <slot name="loading"><progress></progress>Loading Spotnana…</slot>
-      </div>`;
-    }
-    return nothing;
+    return this.#view?.node;
   }
 
   /** Drops any tokens it holds and starts the iframe afresh (and resets the loop guard). */

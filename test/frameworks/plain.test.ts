@@ -9,7 +9,7 @@ interface PlainWindow extends Window {
   seen: { type: string; target: string; detail: any }[];
   providerCalls: { signal: boolean; env: string; embedOrigin: string }[];
   upgradedBeforeScript: boolean;
-  litHtmlVersions?: string[];
+  reactiveElementVersions?: string[];
 }
 
 describe('a plain HTML page with the CDN file', () => {
@@ -30,10 +30,16 @@ describe('a plain HTML page with the CDN file', () => {
     const win = page.contentWindow as PlainWindow;
     expect(win.upgradedBeforeScript, 'the script ran before the element was defined').to.equal(false);
     expect(win.customElements.get('spotnana-embed')).to.be.a('function');
-    expect(win.litHtmlVersions).to.have.length(1);
+    expect(win.reactiveElementVersions).to.have.length(1);
     expect(win.providerCalls).to.deep.equal([{ signal: true, env: 'sandbox', embedOrigin: EMBED_ORIGIN }]);
-    await until(() => win.seen.filter((e) => e.type === 'spotnana-token-sent').length === 2, 'both token-sent events on the document');
-    const sent = win.seen.filter((e) => e.type === 'spotnana-token-sent').map((e) => e.target).sort();
+    await until(
+      () => win.seen.filter((e) => e.type === 'spotnana-token-sent').length === 2,
+      'both token-sent events on the document',
+    );
+    const sent = win.seen
+      .filter((e) => e.type === 'spotnana-token-sent')
+      .map((e) => e.target)
+      .sort();
     expect(sent).to.deep.equal(['by-attributes', 'by-provider']);
     expect(win.seen.filter((e) => e.type === 'spotnana-error')).to.deep.equal([]);
   });

@@ -3,6 +3,7 @@
 // served with
 //   default-src 'self'; script-src 'self'; style-src 'self'; frame-src <embed origin>;
 //   connect-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html
+// (the element itself parses no HTML from strings and needs no policy: the last test shows it)
 // and loading the CDN file (dist/spotnana-embed.min.js, so `npm run build` first) by
 // <script type="module" src>. The page's one classic script ('self') records every
 // securitypolicyviolation event before anything else runs; the browser also sends its
@@ -30,7 +31,8 @@ async function cspPage(query: Record<string, string> = {}) {
   return { id, key, frame, win };
 }
 
-const reportsOf = async (id: string): Promise<string[]> => (await fetch(`/__csp-reports?id=${encodeURIComponent(id)}`)).json();
+const reportsOf = async (id: string): Promise<string[]> =>
+  (await fetch(`/__csp-reports?id=${encodeURIComponent(id)}`)).json();
 
 describe('strict CSP with Trusted Types', () => {
   it('the happy path runs with zero securitypolicyviolation events', async () => {
@@ -68,13 +70,12 @@ describe('strict CSP with Trusted Types', () => {
     await until(async () => (await reportsOf(id)).length, 'the browser to send its report');
   });
 
-  it('the policy name the element needs is lit-html: with trusted-types none it is refused', async function () {
+  it("needs no Trusted Types policy of its own: under trusted-types 'none' it signs in with no violation", async function () {
     const probe = await cspPage({ probe: '1' });
     await until(() => probe.win.ttEnforced !== undefined, 'the probe');
     if (!probe.win.ttEnforced) this.skip(); // this engine does not enforce Trusted Types
     const { id, win } = await cspPage({ tt: "'none'" });
-    await until(() => win.violations!.some((v) => v.directive == 'trusted-types'), 'the trusted-types violation');
-    await sleep(500);
-    expect(await responses(id), 'no tokens without its policy').to.deep.equal([]);
+    await until(() => responses(id), 'the tokens');
+    expect(win.violations).to.deep.equal([]);
   });
 });
