@@ -10,7 +10,9 @@
 //   PORT=0  (a block that starts a server should pick a free port and stop by itself)
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -124,5 +126,20 @@ describe('the snippet check can fail', () => {
     );
     assert.match(found.get(blocks[1]!)!.join('\n'), /^broken\.md:9: TS1109: Expression expected/m);
     assert.match(found.get(blocks[2]!)!.join('\n'), /^broken\.md:12: not JSON/);
+  });
+});
+
+describe("the README's early listener", () => {
+  it('is the script earlyListenerScript() gives, with its CSP hash', async () => {
+    const { earlyListenerScript } = await import('spotnana-embed/early-frame');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const script = earlyListenerScript();
+    assert.ok(readme.includes(`<script>${script}</script>`), 'the script in the README is the current one');
+    const hash = createHash('sha256').update(script).digest('base64');
+    assert.ok(readme.includes(`'sha256-${hash}'`), `the README gives its hash: 'sha256-${hash}'`);
+    assert.ok(
+      readme.includes(`inline script (${script.length} bytes)`),
+      `the README gives its size: ${script.length} bytes`,
+    );
   });
 });
