@@ -16,10 +16,13 @@ import {
   useCallback,
   useLayoutEffect,
   useRef,
+  useState,
   type DetailedHTMLProps,
   type ForwardedRef,
   type HTMLAttributes,
+  type ReactNode,
 } from 'react';
+import { frameSrc } from './config.js';
 import type { SpotnanaEmbedEventMap } from './events.js';
 import type {
   SpotnanaEmbedAttributes,
@@ -70,7 +73,23 @@ export interface SpotnanaEmbedProps
   extends
     Omit<HTMLAttributes<SpotnanaEmbedElement>, keyof SpotnanaEmbedProperties>,
     SpotnanaEmbedProperties,
-    SpotnanaEmbedEventProps {}
+    SpotnanaEmbedEventProps {
+  /**
+   * Renders the iframe in the server's HTML (`<iframe slot="frame">` with the URL the element
+   * would build), so that it starts loading at parse time; the element adopts it. Pair it
+   * with the early listener in the document's head (`earlyListenerScript()` from
+   * `spotnana-embed/early-frame`), or a request the frame posts before the element's
+   * script has run is lost. For a `tokenEndpoint`: a `tokenProvider` is set only once the
+   * page has hydrated, too late for the frame's first request. Needs an absolute
+   * `embedUrl`, or none.
+   */
+  earlyFrame?: boolean;
+}
+
+const FRAME_TITLE = 'Spotnana';
+const FRAME_REFERRER_POLICY = 'strict-origin-when-cross-origin';
+/** No document on the server: a relative `embedUrl` cannot be resolved there, so it gets no early frame, on the server or in the browser. */
+const NO_BASE = 'about:blank';
 
 const isAttributeProp = (name: string): name is keyof typeof ATTRIBUTES => Object.hasOwn(ATTRIBUTES, name);
 const isEventProp = (name: string): name is EventProp => Object.hasOwn(EVENTS, name);
@@ -86,7 +105,7 @@ function render(props: SpotnanaEmbedProps, ref: ForwardedRef<SpotnanaEmbedElemen
       if (value !== undefined && value !== null) attributes[ATTRIBUTES[name]] = String(value);
     } else if (isEventProp(name)) {
       handlers[name] = value;
-    } else if (name !== 'tokenProvider') {
+    } else if (name !== 'tokenProvider' && name !== 'earlyFrame') {
       rest[name] = value;
     }
   }
@@ -115,6 +134,20 @@ function render(props: SpotnanaEmbedProps, ref: ForwardedRef<SpotnanaEmbedElemen
     if (element.current) element.current.tokenProvider = tokenProvider;
   }, [tokenProvider]);
 
+  // The first render's frame, kept as it was: the element adopts it once, and a later
+  // configuration gets a frame of the element's own, so React must not change this one.
+  const [early] = useState(() => (props.earlyFrame ? frameSrc(props, NO_BASE) : undefined));
+  const frame =
+    early &&
+    createElement('iframe', {
+      key: 'spotnana-early-frame',
+      slot: 'frame',
+      src: early,
+      title: props.frameTitle || FRAME_TITLE,
+      referrerPolicy: FRAME_REFERRER_POLICY,
+      allow: props.allow || undefined,
+    });
+
   const setElement = useCallback(
     (node: SpotnanaEmbedElement | null) => {
       element.current = node;
@@ -123,7 +156,10 @@ function render(props: SpotnanaEmbedProps, ref: ForwardedRef<SpotnanaEmbedElemen
     },
     [ref],
   );
-  return createElement('spotnana-embed', { ...rest, ...attributes, ref: setElement });
+  const elementProps = { ...rest, ...attributes, ref: setElement };
+  return frame
+    ? createElement('spotnana-embed', elementProps, frame, rest.children as ReactNode)
+    : createElement('spotnana-embed', elementProps);
 }
 
 /**

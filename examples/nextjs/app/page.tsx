@@ -9,7 +9,7 @@ export default async function Home() {
   return (
     <main style={{ padding: 16 }}>
       <h1>Trips</h1>
-      <Travel embedUrl={process.env.SPOTNANA_EMBED_URL || undefined} tokenUrl="/api/spotnana-token" />
+      <Travel embedUrl={process.env.SPOTNANA_EMBED_URL || undefined} tokenEndpoint="/api/spotnana-token" />
     </main>
   );
 }

@@ -1,8 +1,9 @@
 // The Next.js App Router example (examples/nextjs), built and served as an app would be:
 // `next build` with no Spotnana credentials in the environment, then `next start` against
 // the Spotnana emulator. Its pages are rendered on the server with spotnana-embed/react's
-// component and hydrated; their tokens come from route handlers made with
-// spotnana-embed/server, one on the Node runtime and one on the Edge runtime.
+// component and hydrated: `/` with a token endpoint (a route on the Node runtime) and the
+// early frame, `/edge` with a token provider (calling a route on the Edge runtime). Both
+// routes are made with spotnana-embed/server.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -73,14 +74,26 @@ describe('Next.js App Router (examples/nextjs)', { timeout: 10 * TIMEOUT }, () =
         { cwd: app, env },
         /Ready in/,
       );
-      const html = await (await fetch(`${origin}/`)).text();
-      const tag = /<spotnana-embed[^>]*>/.exec(html)?.[0];
+      // `/`: the token endpoint in the server's HTML, and the early frame at the URL the
+      // element builds, after the early listener.
+      const home = await (await fetch(`${origin}/`)).text();
+      const tag = /<spotnana-embed[^>]*>/.exec(home)?.[0];
       assert.ok(tag, 'the server HTML holds <spotnana-embed>');
       assert.match(tag, new RegExp(`embed-url="${emulator.url}"`));
       assert.match(tag, /org-id="acme"/);
       assert.match(tag, /path="\/trips"/);
-      // The provider replaces the endpoint, so the server HTML names none.
-      assert.doesNotMatch(tag, /token-endpoint/);
+      assert.match(tag, /token-endpoint="\/api\/spotnana-token"/);
+      const frame = new URL('/trips', emulator.url);
+      frame.searchParams.set('idp', 'token-exchange-auth');
+      frame.searchParams.set('orgId', 'acme');
+      assert.ok(home.includes(`<iframe slot="frame" src="${frame.href.replaceAll('&', '&amp;')}"`), 'the early frame');
+      assert.ok(home.indexOf('spotnanaEmbedEarly') < home.indexOf('<iframe'), 'the early listener comes first');
+      // `/edge`: a provider replaces the endpoint, so the server's HTML names none (and has no early frame).
+      const edge = await (await fetch(`${origin}/edge`)).text();
+      const edgeTag = /<spotnana-embed[^>]*>/.exec(edge)?.[0];
+      assert.ok(edgeTag, 'the server HTML holds <spotnana-embed>');
+      assert.doesNotMatch(edgeTag, /token-endpoint/);
+      assert.doesNotMatch(edge, /<iframe/);
     },
   );
 
@@ -105,6 +118,12 @@ describe('Next.js App Router (examples/nextjs)', { timeout: 10 * TIMEOUT }, () =
           // ... and the emulator's embed app shows the signed-in user.
           const frame = tab.frames().find((f) => f.url().startsWith(emulator.url));
           assert.ok(frame, 'the embed frame');
+          // On `/` the server's iframe was adopted: the only one, in the page's own DOM.
+          const adopted = await tab.evaluate(() => [
+            document.querySelectorAll('spotnana-embed > iframe[slot=frame]').length,
+            document.querySelector('spotnana-embed')!.shadowRoot!.querySelectorAll('iframe').length,
+          ]);
+          assert.deepEqual(adopted, page === '/' ? [1, 0] : [0, 1]);
           await frame.waitForFunction((email) => document.body?.innerText.includes(email), { timeout: TIMEOUT }, EMAIL);
         } finally {
           await tab.close();

@@ -23,14 +23,28 @@ export interface BookingProps {
   onSent?: (event: SpotnanaTokenSentEvent) => void;
   onError?: (event: SpotnanaErrorEvent) => void;
   embedRef?: Ref<SpotnanaEmbedElement>;
+  /** Renders the iframe in the server's HTML. */
+  earlyFrame?: boolean;
 }
 
-export function Booking({ id, embedUrl, endpoint, org, provider, onLoad, onSent, onError, embedRef }: BookingProps) {
+export function Booking({
+  id,
+  embedUrl,
+  endpoint,
+  org,
+  provider,
+  onLoad,
+  onSent,
+  onError,
+  embedRef,
+  earlyFrame,
+}: BookingProps) {
   return (
     <main>
       <h1>Trips</h1>
       <SpotnanaEmbed
         ref={embedRef}
+        earlyFrame={earlyFrame}
         className="travel"
         embedUrl={embedUrl}
         path={`/?id=${id}`}

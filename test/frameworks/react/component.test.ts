@@ -19,6 +19,7 @@ import {
   EMBED_URL,
   errors,
   record,
+  reports,
   responses,
   tokenLog,
   uid,
@@ -113,6 +114,50 @@ describe('spotnana-embed/react: SpotnanaEmbed', () => {
     // Upgraded before hydration set its provider, it showed no error at any time.
     expect(errors(events)).to.deep.equal([]);
     expect(view(element())).to.equal('none');
+  });
+
+  it('with earlyFrame, the server HTML holds the iframe at the URL the element builds; the element adopts it, it loads once, and gets the tokens', async () => {
+    const id = uid('react-ssr');
+    const key = uid('token');
+    const endpoint = `/token?key=${key}`;
+    const html = await serverRender({ id, embedUrl: EMBED_URL, endpoint, org: 'acme', earlyFrame: true });
+    const expected = new URL(`${EMBED_URL}/?id=${id}`);
+    expected.searchParams.set('idp', 'token-exchange-auth');
+    expected.searchParams.set('orgId', 'acme');
+    const server = new DOMParser()
+      .parseFromString(html, 'text/html')
+      .querySelector('spotnana-embed > iframe[slot=frame]');
+    expect(server?.getAttribute('src')).to.equal(expected.href);
+    expect(server?.getAttribute('title')).to.equal('Acme travel');
+    expect(server?.getAttribute('referrerpolicy')).to.equal('strict-origin-when-cross-origin');
+
+    container.innerHTML = html;
+    const early = container.querySelector('iframe');
+    const events = record(element());
+    const sent: boolean[] = [];
+    const recoverable: unknown[] = [];
+    root = hydrateRoot(
+      container,
+      createElement(Booking, {
+        id,
+        embedUrl: EMBED_URL,
+        endpoint,
+        org: 'acme',
+        earlyFrame: true,
+        onSent: (e) => sent.push(e.detail.prefetched),
+      }),
+      { onRecoverableError: (error) => void recoverable.push(error) },
+    );
+    const [response] = await until(() => responses(id), 'the frame to get the tokens');
+    expect(response!.data.payload).to.deep.equal({ accessToken: `at-${key}-1`, refreshToken: `rt-${key}-1` });
+    await until(() => sent, 'onSpotnanaTokenSent');
+    // Adopted: the page's own iframe is the frame, the element made none, and it loaded once.
+    expect(container.querySelectorAll('iframe')).to.have.length(1);
+    expect(container.querySelector('iframe')).to.equal(early);
+    expect(element().shadowRoot!.querySelector('iframe')).to.equal(null);
+    expect((await reports(id)).filter((r) => r.loaded)).to.have.length(1);
+    expect(recoverable).to.deep.equal([]);
+    expect(errors(events)).to.deep.equal([]);
   });
 
   it('does the same when rendered client-only with createRoot', async () => {

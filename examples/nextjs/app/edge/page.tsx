@@ -1,4 +1,4 @@
-// The same page, with its tokens from the Edge runtime's route.
+// The same page, with a token provider that calls the Edge runtime's route.
 import { connection } from 'next/server';
 import { Travel } from '../travel';
 
@@ -7,7 +7,7 @@ export default async function EdgeHome() {
   return (
     <main style={{ padding: 16 }}>
       <h1>Trips (Edge token route)</h1>
-      <Travel embedUrl={process.env.SPOTNANA_EMBED_URL || undefined} tokenUrl="/api/edge/spotnana-token" />
+      <Travel embedUrl={process.env.SPOTNANA_EMBED_URL || undefined} providerUrl="/api/edge/spotnana-token" />
     </main>
   );
 }
