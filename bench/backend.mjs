@@ -76,7 +76,12 @@ export async function startBackend() {
     tokenHandler,
     /** The same exchange, called directly (what the handler does minus its own work). */
     exchange: () =>
-      exchangeToken({ apiUrl: emulator.url, clientId: BENCH.clientId, clientSecret: BENCH.clientSecret, subjectToken: BENCH.subjectToken }),
+      exchangeToken({
+        apiUrl: emulator.url,
+        clientId: BENCH.clientId,
+        clientSecret: BENCH.clientSecret,
+        subjectToken: BENCH.subjectToken,
+      }),
     async close() {
       await Promise.all([
         new Promise((resolve) => {

@@ -22,7 +22,11 @@ export async function launchBrowser() {
   const executablePath = findChrome();
   if (!executablePath) throw new Error(chromeHint);
   // No back/forward cache: a page left for about:blank must really go, not linger frozen.
-  return puppeteer.launch({ executablePath, headless: true, args: [...chromeArgs, '--disable-features=BackForwardCache'] });
+  return puppeteer.launch({
+    executablePath,
+    headless: true,
+    args: [...chromeArgs, '--disable-features=BackForwardCache'],
+  });
 }
 
 /**
@@ -125,14 +129,25 @@ export const AUTH_VARIANTS = [
  */
 export async function measureTimeToAuth(tab, servers, { latencies, runs, boot, log }) {
   const failures = [];
-  for (const v of AUTH_VARIANTS) await attempt(() => runOnce(tab, servers, { page: v.page, lat: latencies[0], boot }), failures, `warm-up ${v.key}`, log);
+  for (const v of AUTH_VARIANTS)
+    await attempt(
+      () => runOnce(tab, servers, { page: v.page, lat: latencies[0], boot }),
+      failures,
+      `warm-up ${v.key}`,
+      log,
+    );
   failures.length = 0; // a failed warm-up is not a failed measurement
   const samples = {};
   for (const lat of latencies) {
     samples[lat] = Object.fromEntries(AUTH_VARIANTS.map((v) => [v.key, []]));
     for (let i = 0; i < runs; i++) {
       for (const v of AUTH_VARIANTS) {
-        const sample = await attempt(() => runOnce(tab, servers, { page: v.page, lat, boot }), failures, `latency ${lat} ms, ${v.key}, run ${i + 1}`, log);
+        const sample = await attempt(
+          () => runOnce(tab, servers, { page: v.page, lat, boot }),
+          failures,
+          `latency ${lat} ms, ${v.key}, run ${i + 1}`,
+          log,
+        );
         if (sample) samples[lat][v.key].push(sample);
       }
     }
@@ -140,7 +155,9 @@ export async function measureTimeToAuth(tab, servers, { latencies, runs, boot, l
       const xs = samples[lat][k].map((s) => s.ttaMs).sort((a, b) => a - b);
       return xs.length ? xs[xs.length >> 1].toFixed(0) : '—';
     };
-    log(`  latency ${lat} ms: eager ~${med('eager')} ms, on-request ~${med('onRequest')} ms, baseline ~${med('baseline')} ms`);
+    log(
+      `  latency ${lat} ms: eager ~${med('eager')} ms, on-request ~${med('onRequest')} ms, baseline ~${med('baseline')} ms`,
+    );
   }
   return { samples, failures };
 }
@@ -158,8 +175,14 @@ export async function measureReply(tab, servers, { runs, boot, log }) {
   await attempt(() => runOnce(tab, servers, { page: 'echo', boot }), failures, 'warm-up floor', log);
   failures.length = 0;
   for (let i = 0; i < runs; i++) {
-    const el = await attempt(() => runOnce(tab, servers, { page: 'eager', lat: 0, boot }), failures, `element run ${i + 1}`, log);
-    if (el) samples.element.push({ ...el, prefetchDone: el.tokenServedMs !== null && el.tokenServedMs < el.frameAskedMs });
+    const el = await attempt(
+      () => runOnce(tab, servers, { page: 'eager', lat: 0, boot }),
+      failures,
+      `element run ${i + 1}`,
+      log,
+    );
+    if (el)
+      samples.element.push({ ...el, prefetchDone: el.tokenServedMs !== null && el.tokenServedMs < el.frameAskedMs });
     const fl = await attempt(() => runOnce(tab, servers, { page: 'echo', boot }), failures, `floor run ${i + 1}`, log);
     if (fl) samples.floor.push(fl);
   }

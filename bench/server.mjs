@@ -15,7 +15,12 @@ import { percentile, round } from './stats.mjs';
 const hasTokens = (text) => {
   try {
     const body = JSON.parse(text);
-    return typeof body.accessToken === 'string' && body.accessToken !== '' && typeof body.refreshToken === 'string' && body.refreshToken !== '';
+    return (
+      typeof body.accessToken === 'string' &&
+      body.accessToken !== '' &&
+      typeof body.refreshToken === 'string' &&
+      body.refreshToken !== ''
+    );
   } catch {
     return false;
   }
@@ -39,7 +44,9 @@ async function startChild() {
 
 function startChildOnce() {
   // The child's stdout goes to our stderr: our stdout is the report.
-  const child = fork(new URL('./backend-child.mjs', import.meta.url), [], { stdio: ['ignore', process.stderr, 'inherit', 'ipc'] });
+  const child = fork(new URL('./backend-child.mjs', import.meta.url), [], {
+    stdio: ['ignore', process.stderr, 'inherit', 'ipc'],
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the backend child did not start within 15 s')), 15_000);
@@ -120,7 +127,9 @@ export async function measureLoad({ levels, duration, log }) {
         latencyHistogramMs: histogram(latencies),
       };
       out.push(level);
-      log(`  ${connections} connections: ${level.requestsPerSecond} req/s, p50 ${level.p50Ms} ms, p99 ${level.p99Ms} ms, non-2xx ${level.non2xx}, errors ${level.errors}, mismatches ${level.bodyMismatches}`);
+      log(
+        `  ${connections} connections: ${level.requestsPerSecond} req/s, p50 ${level.p50Ms} ms, p99 ${level.p99Ms} ms, non-2xx ${level.non2xx}, errors ${level.errors}, mismatches ${level.bodyMismatches}`,
+      );
     } finally {
       await child.stop();
     }
@@ -139,11 +148,15 @@ export async function measureOverhead({ calls, log }) {
     const viaHandler = async () => {
       const started = performance.now();
       const response = await backend.tokenHandler(
-        new Request(backend.tokenUrl, { method: 'POST', headers: { cookie: BENCH.cookie, accept: 'application/json' } }),
+        new Request(backend.tokenUrl, {
+          method: 'POST',
+          headers: { cookie: BENCH.cookie, accept: 'application/json' },
+        }),
       );
       const text = await response.text();
       const time = performance.now() - started;
-      if (response.status !== 200 || !hasTokens(text)) throw new Error(`handler answered ${response.status} ${text.slice(0, 80)}`);
+      if (response.status !== 200 || !hasTokens(text))
+        throw new Error(`handler answered ${response.status} ${text.slice(0, 80)}`);
       return time;
     };
     const direct = async () => {
