@@ -12,6 +12,8 @@
 // of the names (e.g. `node scripts/test.mjs --no-build node webkit`).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { delimiter, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   browserPathProblems,
   chromeHint,
@@ -28,10 +30,18 @@ const CHECKS = ['typecheck', 'lint'];
 const RUNS_THIS_RUNNER = /scripts\/test\.mjs/;
 const MS_PER_S = 1000;
 
+// Under `npm test`, `node` is the first on npm's PATH, which puts node_modules/.bin first: a
+// dependency's own `node` bin would run everything. Run on the Node that runs npm instead.
+const npmNode = process.env.npm_node_execpath;
+if (npmNode && npmNode !== process.execPath) {
+  const child = spawn(npmNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  await new Promise(() => {}); // the child's exit ends this process
+}
+
 const args = process.argv.slice(2);
 const build = !args.includes('--no-build');
 const filters = args.filter((arg) => !arg.startsWith('--'));
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 // 1. Browsers, before anything slow.
 const problems = browserPathProblems();
@@ -88,14 +98,19 @@ function fail(message) {
   process.exit(1);
 }
 
-/** Runs one npm script, its output passed through as it comes and read for its counts. */
+/**
+ * Runs one package.json script as `npm run` would (node_modules/.bin on the PATH), except that
+ * `node` stays the Node that runs this runner: a dependency with a `node` bin of its own (an
+ * older Node release to test against) must not silently become every suite's Node. Its output
+ * is passed through as it comes, and read for its counts.
+ */
 async function run(suite) {
-  console.log(`\n━━ ${suite.label} ━━`);
+  const command = [scripts[suite.script], ...suite.extra].join(' ');
+  console.log(`\n━━ ${suite.label} ━━\n$ ${command}`);
   const started = Date.now();
-  const child = spawn(npm, ['run', suite.script, ...(suite.extra.length ? ['--', ...suite.extra] : [])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    shell: process.platform === 'win32',
-  });
+  const bin = fileURLToPath(new URL('../node_modules/.bin', import.meta.url));
+  const path = [dirname(process.execPath), bin, process.env.PATH].join(delimiter);
+  const child = spawn(command, { stdio: ['ignore', 'pipe', 'pipe'], shell: true, env: { ...process.env, PATH: path } });
   current = child;
   let output = '';
   child.stdout.on('data', (chunk) => {

@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-// @ts-expect-error: a JavaScript module without types
 import { startDemo } from '../../demo/app.mjs';
 import { chromeArgs, chromeHint, findChrome } from '../../scripts/find-chrome.mjs';
 
