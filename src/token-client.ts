@@ -7,6 +7,7 @@
 import { EmbedError, isEmbedError, messageOf } from './error.js';
 import type { TokenErrorCode } from './events.js';
 import { parseRetryAfter } from './shared/retry-after.js';
+import { sleep } from './shared/sleep.js';
 
 /** What the host's backend hands over for one embed session. */
 export interface Tokens {
@@ -160,20 +161,6 @@ function attemptFailure(thrown: unknown, source: Source, timedOut: boolean, time
   return failure(source, 'network-error', 'The token endpoint could not be reached.', true);
 }
 
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Gets one token set: from the provider (not retried), or the endpoint (up to three attempts). */
 export async function fetchTokens(request: TokenRequest): Promise<Tokens> {
   const { provider, signal, timeout } = request;
@@ -195,6 +182,6 @@ export async function fetchTokens(request: TokenRequest): Promise<Tokens> {
     }
     early = undefined;
     if (provider || !error.retryable || attempt >= MAX_ATTEMPTS) throw error;
-    await wait(retryDelay(attempt, error.retryAfter, Math.random()), signal);
+    await sleep(retryDelay(attempt, error.retryAfter, Math.random()), signal);
   }
 }

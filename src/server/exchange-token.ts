@@ -9,6 +9,7 @@ import { parseRetryAfter } from '../shared/retry-after.js';
 import { type ApiTarget, tokenEndpointUrl } from './env.js';
 import { TokenExchangeError, type TokenExchangeErrorCode, type TokenExchangeErrorInit } from './errors.js';
 import { type Redactor, createRedactor, redactedCause } from './redact.js';
+import { sleep } from '../shared/sleep.js';
 
 /** `grant_type` of RFC 8693 token exchange. */
 export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -377,20 +378,5 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
         reject(error);
       },
     );
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
