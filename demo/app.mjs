@@ -18,17 +18,13 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { startEmulator } from 'spotnana-embed/emulator';
-import { createTokenHandler, createUserDetailHandler, TokenExchangeError } from 'spotnana-embed/server';
+import { createTokenHandler, createUserDetailHandler, ENVIRONMENTS, TokenExchangeError } from 'spotnana-embed/server';
 
 export const DEMO_USERS = Object.freeze([
   Object.freeze({ id: 'alice', name: 'Alice Chen', email: 'alice@example.com', team: 'Finance · San Francisco' }),
   Object.freeze({ id: 'bob', name: 'Bob Okafor', email: 'bob@example.com', team: 'Sales · London' }),
 ]);
 
-const EMBED_BASES = {
-  sandbox: 'https://sboxmeta-embed-app.partners.spotnana.com',
-  production: 'https://embed.spotnana.com',
-};
 const DEMO_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret', orgId: 'demo-org' };
 const SESSION_COOKIE = 'acme_session';
 const SIGNED_OUT_COOKIE = 'acme_signed_out';
@@ -97,7 +93,7 @@ export async function startDemo(options = {}) {
     if (real) {
       env = real.env;
       apiUrl = undefined;
-      embedUrl = EMBED_BASES[real.env];
+      embedUrl = ENVIRONMENTS[real.env].embedBase;
       client = real;
       say(`Spotnana ${real.env}: ${embedUrl} (org ${real.orgId})`);
       say(

@@ -53,7 +53,10 @@ const CONFIG_FAILURE: SpotnanaErrorDetail = {
  *
  * @cssprop [--spotnana-embed-height=600px] - The element's height when the page sets none.
  * @cssprop [--spotnana-embed-background=#fff] - Background of the loading and error views.
- * @cssprop [--spotnana-embed-color=#333] - Text color of the loading and error views.
+ * @cssprop [--spotnana-embed-color=#1f2328] - Text color of the loading and error views.
+ * @cssprop [--spotnana-embed-muted=#57606a] - Color of the error view's message.
+ * @cssprop [--spotnana-embed-accent=#0b57d0] - The retry button and the progress bar.
+ * @cssprop [--spotnana-embed-font=system-ui] - Font family of the loading and error views.
  */
 export class SpotnanaEmbed extends ReactiveElement {
   static override styles = styles;

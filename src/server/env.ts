@@ -1,13 +1,10 @@
 // Where the token exchange goes: an env of the shared environments table, or an explicit
 // API base (a proxy, the emulator). Input: `env` and `apiUrl`. Output: the token endpoint URL.
-import { DEFAULT_ENV, ENVIRONMENTS, ENV_NAMES, isSpotnanaEnv, type SpotnanaEnv } from '../shared/environments.js';
-
-export type { SpotnanaEnv };
+import { API_BASES, DEFAULT_ENV, ENV_NAMES, isSpotnanaEnv, type SpotnanaEnv } from '../shared/environments.js';
 
 /** API bases by env, from the environments table. */
-export const API_BASES: Readonly<Record<SpotnanaEnv, string>> = Object.freeze(
-  Object.fromEntries(ENV_NAMES.map((name) => [name, ENVIRONMENTS[name].apiBase])) as Record<SpotnanaEnv, string>,
-);
+export { API_BASES };
+export type { SpotnanaEnv };
 
 /** The token endpoint's path below an API base. */
 export const TOKEN_PATH = '/v2/auth/oauth2-token';

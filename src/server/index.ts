@@ -3,6 +3,8 @@
 // Node built-ins, no dynamic import. The JWT helpers, which need jose, are
 // spotnana-embed/server/jwt.
 export { API_BASES, TOKEN_PATH, type ApiTarget, type SpotnanaEnv } from './env.js';
+/** Both bases (API and embed app) of each Spotnana environment. */
+export { ENVIRONMENTS } from '../shared/environments.js';
 export {
   TokenExchangeError,
   TokenHandlerError,

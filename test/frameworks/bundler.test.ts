@@ -15,7 +15,7 @@ describe('a bundled app that imports lit and spotnana-embed', () => {
     document.body.append(page);
     after(() => page.remove());
 
-    const [response] = await until(() => responses(id), 'the frame inside the bundled app to get tokens', 20000);
+    const [response] = await until(() => responses(id), 'the frame inside the bundled app to get tokens');
     expect(response!.data.payload.accessToken).to.equal(`at-${key}-1`);
     const win = page.contentWindow as Window & { litHtmlVersions?: string[]; sent: unknown[]; embedClass: unknown };
     expect(win.litHtmlVersions, 'copies of lit-html in the bundle').to.have.length(1);
