@@ -17,7 +17,8 @@ const describe = {
 
 function record(type, detail = {}) {
   const item = document.createElement('li');
-  item.className = type === 'spotnana-error' ? 'error' : type === 'spotnana-token-sent' ? 'sent' : '';
+  const CLASS_OF_EVENT = { 'spotnana-error': 'error', 'spotnana-token-sent': 'sent' };
+  item.className = CLASS_OF_EVENT[type] ?? '';
   item.dataset.event = type;
   if (detail.code) item.dataset.code = detail.code;
   const time = document.createElement('time');

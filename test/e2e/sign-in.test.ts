@@ -96,9 +96,9 @@ describe('the whole sequence in Chromium', () => {
     const text = logs.join('\n');
     const userDetail = new RegExp(`\\[emulator\\] 3  GET http://127\\.0\\.0\\.1:\\d+/api/user-detail \\(Authorization: Bearer <subject token>\\) → 200 alice@example\\.com`);
     assert.match(text, userDetail);
-    assert.match(text, /\[emulator\] 4  issued an access token and a refresh token for alice@example\.com/);
-    assert.match(text, /\[emulator\] 6  GET \/\?idp=token-exchange-auth&orgId=demo-org/);
-    assert.match(text, /\[emulator\] 7  embed app: access token accepted, alice@example\.com is signed in/);
+    assert.match(text, /\[emulator\] 4 {2}issued an access token and a refresh token for alice@example\.com/);
+    assert.match(text, /\[emulator\] 6 {2}GET \/\?idp=token-exchange-auth&orgId=demo-org/);
+    assert.match(text, /\[emulator\] 7 {2}embed app: access token accepted, alice@example\.com is signed in/);
     await waitForEvents('spotnana-token-sent', 1);
     assert.equal(await eventCount('spotnana-error'), 0);
     assert.equal(await page.$eval('[data-user-name]', (element) => element.textContent), 'Alice Chen');
@@ -117,7 +117,7 @@ describe('the whole sequence in Chromium', () => {
     await page.click('[data-switch]');
     await waitInFrame(signedInEmail, 'bob@example.com');
     assert.equal(await page.$eval('[data-user-name]', (element) => element.textContent), 'Bob Okafor');
-    assert.match(logs.join('\n'), /\[emulator\] 3  GET \S+\/api\/user-detail \(Authorization: Bearer <subject token>\) → 200 bob@example\.com/);
+    assert.match(logs.join('\n'), /\[emulator\] 3 {2}GET \S+\/api\/user-detail \(Authorization: Bearer <subject token>\) → 200 bob@example\.com/);
   });
 
   it('a token Spotnana did not issue ends in TOKEN_EXCHANGE_ERROR and the element’s error view', async () => {
@@ -131,7 +131,7 @@ describe('the whole sequence in Chromium', () => {
       { timeout: WAIT },
     );
     await waitInFrame((frame) => frame.$eval('body', (body) => body.dataset.state ?? null), 'error');
-    assert.match(logs.join('\n'), /\[emulator\] 7  embed app: access token rejected .*INVALID_TOKEN/);
+    assert.match(logs.join('\n'), /\[emulator\] 7 {2}embed app: access token rejected .*INVALID_TOKEN/);
     const source = await page.$eval('[data-events] li[data-code="INVALID_TOKEN"] .detail', (element) => element.textContent);
     assert.match(source ?? '', /^spotnana · INVALID_TOKEN/);
   });

@@ -119,7 +119,7 @@ describe('config errors', () => {
     it(`${what} -> ${code}, with no iframe and no fetch`, async () => {
       const { el, events, key } = await configured(attrs);
       expect(errors(events).map(({ source, code }) => ({ source, code }))).to.deep.equal([{ source: 'config', code }]);
-      expect(errors(events)[0].message).to.be.a('string').and.not.empty;
+      expect(errors(events)[0].message).to.be.a('string').and.not.equal('');
       expect(frameOf(el)).to.equal(null);
       expect(view(el)).to.equal('error');
       await sleep(100);

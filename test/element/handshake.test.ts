@@ -120,7 +120,7 @@ describe('token-fetch', () => {
     const { el, id, key, events } = await embed();
     await until(() => responses(id), 'tokens');
     command(el, { cmd: 'ask' });
-    await until(async () => (await responses(id)).length == 2, 'second tokens');
+    await until(async () => (await responses(id)).length === 2, 'second tokens');
     const [first, second] = await responses(id);
     expect(first.data.payload.accessToken).to.equal(`at-${key}-1`);
     expect(second.data.payload.accessToken).to.equal(`at-${key}-2`);
@@ -129,7 +129,7 @@ describe('token-fetch', () => {
 
   it('two requests at once: the first takes the prefetch, the second fetches, each answered once', async () => {
     const { id, key } = await embed({ frame: { ask: 'twice' }, script: 'slow:300' });
-    await until(async () => (await responses(id)).length == 2, 'two answers');
+    await until(async () => (await responses(id)).length === 2, 'two answers');
     await sleep(300);
     const tokens = (await responses(id)).map((r) => r.data.payload.accessToken).sort();
     expect(tokens).to.deep.equal([`at-${key}-1`, `at-${key}-2`]);
@@ -249,7 +249,7 @@ describe('malformed messages from its own frame', () => {
   it('answers none of them, surfaces them as spotnana-message, and still works after', async () => {
     const { el, id, key, events } = await embed({ frame: { ask: 'never' } });
     for (const [, data] of malformed) command(el, { cmd: 'post', data });
-    await until(() => ofType(events, 'spotnana-message').length == malformed.length, 'every message to arrive');
+    await until(() => ofType(events, 'spotnana-message').length === malformed.length, 'every message to arrive');
     expect(ofType(events, 'spotnana-token-request')).to.have.length(0);
     expect(await responses(id)).to.deep.equal([]);
     command(el, { cmd: 'ask' });
@@ -294,7 +294,7 @@ describe('TOKEN_EXCHANGE_ERROR from the frame', () => {
 describe('the loop guard', () => {
   it('answers 5 requests in a minute, not the 6th or later, and raises request-loop once', async () => {
     const { el, id, key, events } = await embed({ frame: { ask: 'burst:8' } });
-    await until(async () => (await responses(id)).length == 5, 'five answers');
+    await until(async () => (await responses(id)).length === 5, 'five answers');
     await until(() => errors(events).length, 'the loop error');
     await sleep(500);
     expect(await responses(id)).to.have.length(5);
@@ -312,11 +312,11 @@ describe('the loop guard', () => {
     const { el, key, events } = await embed({ frame: { ask: 'burst:6' } });
     await until(() => errors(events).length, 'the loop error');
     // The five answered requests are all delivered before the frame is replaced.
-    await until(() => ofType(events, 'spotnana-token-sent').length == 5, 'five answers');
+    await until(() => ofType(events, 'spotnana-token-sent').length === 5, 'five answers');
     el.path = el.path.replace(/ask=[^&]*/, 'ask=load');
-    await until(() => ofType(events, 'spotnana-token-sent').length == 6, 'an answer after the config change');
+    await until(() => ofType(events, 'spotnana-token-sent').length === 6, 'an answer after the config change');
     expect(await tokenLog(key)).to.have.length(6);
     (el as SpotnanaEmbed).reload();
-    await until(() => ofType(events, 'spotnana-token-sent').length == 7, 'an answer after reload()');
+    await until(() => ofType(events, 'spotnana-token-sent').length === 7, 'an answer after reload()');
   });
 });

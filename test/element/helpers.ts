@@ -140,7 +140,9 @@ export function command(el: SpotnanaEmbed, cmd: Record<string, unknown>) {
 
 export const view = (el: SpotnanaEmbed) => {
   const root = el.shadowRoot!;
-  return root.querySelector('[part=error]') ? 'error' : root.querySelector('[part=loading]') ? 'loading' : 'none';
+  if (root.querySelector('[part=error]')) return 'error';
+  if (root.querySelector('[part=loading]')) return 'loading';
+  return 'none';
 };
 
 let third: string | undefined;

@@ -48,7 +48,7 @@ describe('removal', () => {
     const parent = el.parentElement!;
     el.remove();
     parent.append(el);
-    await until(async () => (await responses(id)).length == 2, 'tokens after re-insertion');
+    await until(async () => (await responses(id)).length === 2, 'tokens after re-insertion');
     const [, second] = await responses(id);
     expect(second.data.payload.accessToken).to.equal(`at-${key}-2`);
     expect(ofType(events, 'spotnana-token-sent')).to.have.length(2);
@@ -116,7 +116,7 @@ describe('configuration changes', () => {
     await until(() => responses(id), 'first tokens');
     el.tokenProvider = async () => ({ accessToken: 'p-at', refreshToken: 'p-rt' });
     command(el, { cmd: 'ask' });
-    await until(async () => (await responses(id)).length == 2, 'second tokens');
+    await until(async () => (await responses(id)).length === 2, 'second tokens');
     expect((await responses(id))[1].data.payload.accessToken).to.equal('p-at');
     expect(await tokenLog(key)).to.have.length(1);
   });
@@ -155,7 +155,7 @@ describe('reload()', () => {
     await el.updateComplete;
     expect(frameOf(el)).to.not.equal(before);
     expect(view(el)).to.equal('loading');
-    await until(async () => (await responses(id)).length == 2, 'tokens after reload');
+    await until(async () => (await responses(id)).length === 2, 'tokens after reload');
     expect((await responses(id))[1].data.payload.accessToken).to.equal(`at-${key}-2`);
     expect(ofType(events, 'spotnana-token-sent')).to.have.length(2);
   });

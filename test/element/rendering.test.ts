@@ -8,7 +8,7 @@ describe('views', () => {
     const { el, id, events } = await embed({ script: 'slow:600', wait: false });
     const loading = el.shadowRoot!.querySelector('[part=loading]')!;
     expect(loading.getAttribute('role')).to.equal('status');
-    expect(loading.querySelector('slot[name=loading]')).to.exist;
+    expect(loading.querySelector('slot[name=loading]')).to.not.equal(null);
     await until(() => ofType(events, 'spotnana-token-sent').length, 'tokens sent');
     await el.updateComplete;
     expect(view(el)).to.equal('none');
@@ -72,7 +72,7 @@ describe('size', () => {
 describe('tokens live only in memory', () => {
   it('never in an attribute, the DOM, storage or an event', async () => {
     const { el, id, key, events } = await embed({ frame: { ask: 'twice', reject: '1' } });
-    await until(async () => (await responses(id)).length == 2, 'tokens');
+    await until(async () => (await responses(id)).length === 2, 'tokens');
     await until(() => errors(events).length, 'the rejection');
     await sleep(200);
     const secret = `-${key}-`;

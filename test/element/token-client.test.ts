@@ -443,7 +443,7 @@ describe('through the element: each failure is one spotnana-error, and nothing i
   it('for each failure: exactly one spotnana-error with its source, code and status, bubbling, composed, cancelable; the error view shows', async () => {
     await Promise.all(
       failures.map(async ({ name, script, endpoint, provider, expected }) => {
-        const attrs: Record<string, string> = { 'token-timeout': expected.code == 'timeout' ? '300' : '5000' };
+        const attrs: Record<string, string> = { 'token-timeout': expected.code === 'timeout' ? '300' : '5000' };
         if (endpoint) attrs['token-endpoint'] = endpoint;
         const { el, id, key, events } = await embed({ script, attrs, props: provider ? { tokenProvider: provider } : {}, frame: { ask: 'never' } });
         const [error] = await until(() => ofType(events, 'spotnana-error'), `${name}: spotnana-error`);

@@ -36,7 +36,7 @@ describe('package.json', () => {
 
   it('exports list types first, and every target exists', () => {
     for (const [subpath, target] of Object.entries<any>(pkg.exports)) {
-      if (typeof target == 'string') continue;
+      if (typeof target === 'string') continue;
       assert.equal(Object.keys(target)[0], 'types', subpath);
       for (const file of Object.values<string>(target)) accessSync(file);
     }
@@ -44,7 +44,7 @@ describe('package.json', () => {
 
   it('customElements names the generated manifest, which describes <spotnana-embed>', () => {
     const manifest = JSON.parse(readFileSync(pkg.customElements, 'utf8'));
-    const element = manifest.modules.flatMap((m: any) => m.declarations).find((d: any) => d.tagName == 'spotnana-embed');
+    const element = manifest.modules.flatMap((m: any) => m.declarations).find((d: any) => d.tagName === 'spotnana-embed');
     assert.ok(element);
     assert.deepEqual(
       element.attributes.map((a: any) => a.name).sort(),
@@ -56,7 +56,7 @@ describe('package.json', () => {
     );
     assert.deepEqual(element.slots.map((s: any) => s.name).sort(), ['error', 'loading']);
     assert.deepEqual(element.cssParts.map((p: any) => p.name).sort(), ['error', 'frame', 'loading', 'retry']);
-    assert.ok(element.members.some((m: any) => m.name == 'tokenProvider'));
+    assert.ok(element.members.some((m: any) => m.name === 'tokenProvider'));
   });
 
   it('the emulator bin is an executable file with a node shebang', () => {
@@ -77,13 +77,13 @@ describe('framework typing entry points (issue 5)', () => {
     assert.equal(out.trim(), '0 0 undefined');
     for (const entry of ['./react', './vue']) {
       assert.deepEqual(Object.keys(pkg.exports[entry]), ['types', 'default']);
-      assert.match(readFileSync(pkg.exports[entry].types, 'utf8'), entry == './react' ? /IntrinsicElements/ : /GlobalComponents/);
+      assert.match(readFileSync(pkg.exports[entry].types, 'utf8'), entry === './react' ? /IntrinsicElements/ : /GlobalComponents/);
     }
   });
 
   it('the manifest gives each event its detail type and lists the custom properties', () => {
     const manifest = JSON.parse(readFileSync(pkg.customElements, 'utf8'));
-    const element = manifest.modules.flatMap((m: any) => m.declarations).find((d: any) => d.tagName == 'spotnana-embed');
+    const element = manifest.modules.flatMap((m: any) => m.declarations).find((d: any) => d.tagName === 'spotnana-embed');
     for (const event of element.events) assert.match(event.type?.text ?? '', /^CustomEvent<.+>$/, event.name);
     assert.deepEqual(
       element.cssProperties.map((p: any) => p.name).sort(),

@@ -40,12 +40,12 @@ describe('strict CSP with Trusted Types', () => {
     const [response] = await until(() => responses(id), 'tokens in the frame of the CSP page');
     expect(response.data.payload.accessToken).to.equal(`at-${key}-1`);
     expect(response.origin, 'posted by the CSP page').to.equal(location.origin);
-    await until(() => win.embedEvents!.some((e) => e.type == 'spotnana-token-sent'), 'spotnana-token-sent');
+    await until(() => win.embedEvents!.some((e) => e.type === 'spotnana-token-sent'), 'spotnana-token-sent');
     // The element really is the CDN build running in that document, under that policy.
     expect(win.customElements.get('spotnana-embed'), 'registered in the CSP page').to.be.a('function');
     const el = win.document.querySelector('spotnana-embed')!;
     expect(el.shadowRoot!.querySelector('iframe'), 'its iframe').to.not.equal(null);
-    expect(win.embedEvents!.filter((e) => e.type == 'spotnana-error')).to.deep.equal([]);
+    expect(win.embedEvents!.filter((e) => e.type === 'spotnana-error')).to.deep.equal([]);
     expect(await tokenLog(key)).to.have.length(1);
     await sleep(300);
     expect(win.violations, 'securitypolicyviolation events').to.deep.equal([]);
@@ -57,7 +57,7 @@ describe('strict CSP with Trusted Types', () => {
     await until(() => responses(id), 'tokens');
     await until(() => win.violations!.length, 'a violation');
     expect(win.inlineRan, 'the inline script ran').to.equal(undefined);
-    const inline = win.violations!.filter((v) => v.blockedURI == 'inline');
+    const inline = win.violations!.filter((v) => v.blockedURI === 'inline');
     expect(inline, 'the inline script violation').to.have.length(1);
     expect(inline[0].directive).to.match(/^script-src/);
     if ('trustedTypes' in win) {

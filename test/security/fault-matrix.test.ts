@@ -35,7 +35,7 @@ async function failsThenRecovers(el: SpotnanaEmbed, id: string, events: Recorded
   el.reload();
   const [response] = await until(() => responses(id), 'tokens after reload()');
   expect(response.data.payload.accessToken).to.equal(expectedToken);
-  await until(() => view(el) == 'none', 'the error view to clear');
+  await until(() => view(el) === 'none', 'the error view to clear');
   expect(errors(events)).to.have.length(1);
 }
 
@@ -46,13 +46,13 @@ async function failsThenRecovers(el: SpotnanaEmbed, id: string, events: Recorded
  */
 const attrsFor = (extra?: number | Record<string, string>): Record<string, string> => ({
   'token-fetch': 'on-request',
-  ...(typeof extra == 'number' ? { 'token-timeout': String(extra) } : extra),
+  ...(typeof extra === 'number' ? { 'token-timeout': String(extra) } : extra),
 });
 
 /** Runs `cases` in parallel; fails with the list of failing cases. */
 async function table<T extends { name: string }>(cases: T[], run: (c: T) => Promise<void>) {
   const results = await Promise.allSettled(cases.map(run));
-  const failed = results.flatMap((r, i) => (r.status == 'rejected' ? [`[${cases[i].name}] ${(r.reason as Error)?.message ?? r.reason}`] : []));
+  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`[${cases[i].name}] ${(r.reason as Error)?.message ?? r.reason}`] : []));
   expect(failed).to.deep.equal([]);
 }
 
@@ -128,7 +128,7 @@ describe(`backend fault matrix: the token endpoint (${ENDPOINT_CASES.length + 2}
     }
     await failsThenRecovers(el, id, events, expected, `at-${key}-${c.attempts + 1}`);
     expect(await tokenLog(key), 'one more attempt after reload()').to.have.length(c.attempts + 1);
-    if (c.step == 'redirectx') expect(await tokenLog(`${key}-followed`), 'the redirect followed').to.deep.equal([]);
+    if (c.step === 'redirectx') expect(await tokenLog(`${key}-followed`), 'the redirect followed').to.deep.equal([]);
     el.remove();
   };
 
@@ -222,7 +222,7 @@ describe(`backend fault matrix: tokenProvider (${PROVIDER_CASES.length} cases)`,
       let calls = 0;
       const provider = (ctx: { signal: AbortSignal; env: string; embedOrigin: string }) => {
         signals.push(ctx.signal);
-        return (++calls == 1 ? c.first(ctx) : Promise.resolve(valid(calls))) as Promise<Tokens>;
+        return (++calls === 1 ? c.first(ctx) : Promise.resolve(valid(calls))) as Promise<Tokens>;
       };
       const { el, id, key, events } = await embed({ props: { tokenProvider: provider }, attrs: attrsFor(c.timeout) });
       const [error] = await until(() => errors(events), 'spotnana-error');

@@ -40,9 +40,9 @@ const tokensSeenByPage: unknown[] = [];
 addEventListener('message', (e) => {
   try {
     const d = e.data;
-    if (d && typeof d == 'object' && typeof d.__marker == 'string') markers.add(d.__marker);
+    if (d && typeof d === 'object' && typeof d.__marker === 'string') markers.add(d.__marker);
     // Tokens of the fake endpoint are at-<key>-<n>; the payloads' own fake response is not one.
-    if (d && typeof d == 'object' && /^at-/.test(d.payload?.accessToken)) tokensSeenByPage.push(d);
+    if (d && typeof d === 'object' && /^at-/.test(d.payload?.accessToken)) tokensSeenByPage.push(d);
   } catch {
     // a forged event's hostile data: not this listener's business
   }
@@ -57,7 +57,7 @@ const PARALLEL_CELLS = 5;
 
 function frame(src: string, sandbox?: string) {
   const f = document.createElement('iframe');
-  if (sandbox != null) f.setAttribute('sandbox', sandbox);
+  if (sandbox !== undefined) f.setAttribute('sandbox', sandbox);
   f.src = src;
   document.body.append(f);
   return f;
@@ -255,7 +255,7 @@ async function runCell(sender: Sender, kind: Kind): Promise<void> {
   // Posted (pinned to the embed origin) even when the browser then drops it: the element cannot see where its frame went.
   expect(ofType(events, 'spotnana-token-sent').length, 'spotnana-token-sent events').to.equal(seen);
   // (no-request, the silent-frame check after 15 s without a valid request, is timing, not security)
-  const codes = errors(events).map((e) => e.code).filter((c) => c != 'no-request');
+  const codes = errors(events).map((e) => e.code).filter((c) => c !== 'no-request');
   expect(codes, 'spotnana-error codes').to.deep.equal(tripped ? ['request-loop'] : []);
   expect(({} as Record<string, unknown>).polluted, 'Object.prototype polluted').to.equal(undefined);
   expect(({} as Record<string, unknown>).type, 'Object.prototype polluted').to.equal(undefined);
@@ -292,8 +292,8 @@ describe(`hostile-message matrix: ${SENDERS.length} senders × ${KINDS.length} p
         results.push(...(await Promise.allSettled(KINDS.slice(i, i + PARALLEL_CELLS).map((kind) => runCell(sender, kind)))));
       }
       // Firefox refuses a cross-origin window as a synthetic event's source: nothing to forge there.
-      if (results.every((r) => r.status == 'rejected' && r.reason instanceof Unforgeable)) this.skip();
-      const failed = results.flatMap((r, i) => (r.status == 'rejected' ? [`[${KINDS[i]}] ${(r.reason as Error)?.message ?? r.reason}`] : []));
+      if (results.every((r) => r.status === 'rejected' && r.reason instanceof Unforgeable)) this.skip();
+      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`[${KINDS[i]}] ${(r.reason as Error)?.message ?? r.reason}`] : []));
       expect(failed, `failing cells of "${sender.name}"`).to.deep.equal([]);
     });
   }

@@ -22,7 +22,7 @@ window.setTimeout = ((handler: TimerHandler, ms?: number, ...args: unknown[]) =>
   const id: number = realSetTimeout(
     (...a: unknown[]) => {
       pending.delete(id);
-      if (typeof handler == 'function') handler(...a);
+      if (typeof handler === 'function') handler(...a);
     },
     ms,
     ...args,
@@ -57,11 +57,11 @@ async function cycle(i: number, key: string) {
   document.body.append(el);
   // The eager fetch starts in the first update: from here on it is in flight.
   await el.updateComplete;
-  if (i % 25 == 0) {
+  if (i % 25 === 0) {
     // Some frames load first: the silent-frame timer is then running too.
     const frame = el.shadowRoot!.querySelector('iframe')!;
     await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-  } else if (i % 3 == 1) {
+  } else if (i % 3 === 1) {
     // Let a 503 answer arrive, so that the retry's backoff timer is what is pending.
     await sleep(30);
   }
@@ -88,7 +88,7 @@ describe(`leaks: ${CYCLES} mount/unmount cycles with fetches in flight`, () => {
     expect(seen.length, 'fetches that reached the endpoint').to.be.at.least(CYCLES / 5);
 
     expect(await listeners(), 'message listeners on the window').to.equal(listenersBefore);
-    await until(async () => elementTimers().length == 0, 'no pending timer of the element', 5000).catch(() => {});
+    await until(async () => elementTimers().length === 0, 'no pending timer of the element', 5000).catch(() => {});
     expect(elementTimers(), 'pending timers set by the element').to.deep.equal([]);
     // Aborted fetches settle asynchronously; give the renderer a moment before counting.
     await sleep(500);

@@ -94,7 +94,7 @@ function tokens(key, n, extra = {}) {
 async function answerToken(step, key, n, req, res) {
   const json = (status, body, headers = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(typeof body == 'string' ? body : JSON.stringify(body));
+    res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
   const [kind, arg, arg2] = step.split(':');
   switch (kind) {
@@ -217,7 +217,7 @@ export async function handle(req, res) {
     res.end(frameHtml);
     return true;
   }
-  if (url.pathname == '/__report' && req.method == 'POST') {
+  if (url.pathname === '/__report' && req.method === 'POST') {
     let body = '';
     for await (const chunk of req) body += chunk;
     push(reports, q.get('id'), { host: req.headers.host, ...JSON.parse(body) });
@@ -225,12 +225,12 @@ export async function handle(req, res) {
     res.end();
     return true;
   }
-  if (url.pathname == '/__reports') {
+  if (url.pathname === '/__reports') {
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(reports.get(q.get('id')) ?? []));
     return true;
   }
-  if (url.pathname == '/token') {
+  if (url.pathname === '/token') {
     const key = q.get('key') ?? 'anon';
     let bodyLength = 0;
     for await (const chunk of req) bodyLength += chunk.length;
@@ -258,19 +258,19 @@ export async function handle(req, res) {
     await answerToken(script[Math.min(n, script.length) - 1], key, n, req, res);
     return true;
   }
-  if (url.pathname == '/__token-log') {
+  if (url.pathname === '/__token-log') {
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(tokenLogs.get(q.get('key')) ?? []));
     return true;
   }
-  if (url.pathname == '/__hostile-payloads.mjs') {
+  if (url.pathname === '/__hostile-payloads.mjs') {
     // Loaded by frames of every origin, sandboxed ones (origin "null") included: CORS-open.
     const body = await readFile(new URL('./hostile-payloads.mjs', import.meta.url));
     res.writeHead(200, { 'content-type': 'text/javascript', 'access-control-allow-origin': '*', 'cache-control': 'no-store' });
     res.end(body);
     return true;
   }
-  if (url.pathname == '/__csp/page') {
+  if (url.pathname === '/__csp/page') {
     // Its own document under the strict policy of the issue: no inline script, no eval, frames
     // only from the embed origin, fetches only to itself, Trusted Types for every script sink.
     const port = req.headers.host.split(':')[1];
@@ -294,7 +294,7 @@ ${q.get('inline') ? '<script>window.inlineRan = true;</script>' : ''}
 <spotnana-embed embed-url="${embedOrigin}/fake-frame" path="/?id=${id}" token-endpoint="/token?key=${encodeURIComponent(q.get('key') ?? 'csp')}"></spotnana-embed>`);
     return true;
   }
-  if (url.pathname == '/__csp/page.js') {
+  if (url.pathname === '/__csp/page.js') {
     // The page's only classic script ('self'): records violations and the element's events
     // before anything else runs; with probe=1 it also tries a Trusted Types sink once loaded.
     res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
@@ -317,29 +317,29 @@ if (new URLSearchParams(location.search).get('probe')) {
 `);
     return true;
   }
-  if (url.pathname == '/__csp-report' && req.method == 'POST') {
+  if (url.pathname === '/__csp-report' && req.method === 'POST') {
     let body = '';
     for await (const chunk of req) body += chunk;
     push(cspReports, q.get('id'), body);
     res.writeHead(204).end();
     return true;
   }
-  if (url.pathname == '/__csp-reports') {
+  if (url.pathname === '/__csp-reports') {
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(cspReports.get(q.get('id')) ?? []));
     return true;
   }
-  if (url.pathname == '/__release') {
+  if (url.pathname === '/__release') {
     gateOf(q.get('key')).resolve();
     res.writeHead(204).end();
     return true;
   }
-  if (url.pathname == '/__closed-port') {
+  if (url.pathname === '/__closed-port') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ port: closedPort }));
     return true;
   }
-  if (url.pathname == '/__env') {
+  if (url.pathname === '/__env') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ thirdOrigin: `http://127.0.0.1:${third.address().port}` }));
     return true;
@@ -355,7 +355,7 @@ if (new URLSearchParams(location.search).get('probe')) {
     }
     return true;
   }
-  if (url.pathname == '/__plain-page') {
+  if (url.pathname === '/__plain-page') {
     // A plain page: the CDN file by <script type="module" src>, no import map, no bundler.
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(`<!doctype html><meta charset="utf-8"><title>plain</title>
@@ -363,7 +363,7 @@ if (new URLSearchParams(location.search).get('probe')) {
 <spotnana-embed embed-url="http://127.0.0.1:${req.headers.host.split(':')[1]}/fake-frame" path="/?id=${encodeURIComponent(q.get('id'))}" token-endpoint="/token?key=${encodeURIComponent(q.get('key'))}"></spotnana-embed>`);
     return true;
   }
-  if (url.pathname == '/login' || url.pathname == '/plain') {
+  if (url.pathname === '/login' || url.pathname === '/plain') {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><title>plain</title><p>plain page</p>');
     return true;

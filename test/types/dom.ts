@@ -17,7 +17,7 @@ el.addEventListener('spotnana-error', (e) => {
   const code: string = e.detail.code;
   const status: number | undefined = e.detail.status;
   // @ts-expect-error: the detail has no token
-  e.detail.accessToken;
+  void e.detail.accessToken;
   void [code, status];
 });
 document.addEventListener('spotnana-token-sent', (e) => {
