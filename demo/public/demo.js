@@ -22,7 +22,8 @@ function record(type, detail = {}) {
   item.dataset.event = type;
   if (detail.code) item.dataset.code = detail.code;
   const time = document.createElement('time');
-  time.textContent = new Date().toLocaleTimeString([], { hour12: false }) + '.' + String(Date.now() % 1000).padStart(3, '0');
+  time.textContent =
+    new Date().toLocaleTimeString([], { hour12: false }) + '.' + String(Date.now() % 1000).padStart(3, '0');
   const name = document.createElement('span');
   name.className = 'name';
   name.textContent = type;
@@ -61,7 +62,12 @@ function showUser(user, switchTo) {
   if (!user) return;
   $('[data-user-name]').textContent = user.name;
   $('[data-user-email]').textContent = user.email;
-  $('[data-user-initials]').textContent = user.name.split(/\s+/).map((part) => part[0]).join('').slice(0, 2).toUpperCase();
+  $('[data-user-initials]').textContent = user.name
+    .split(/\s+/)
+    .map((part) => part[0])
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
   if (switchTo) $('[data-switch]').textContent = `Switch to ${switchTo}`;
 }
 
@@ -109,6 +115,10 @@ badToken.addEventListener('click', () => {
   element.tokenProvider = on
     ? async () => ({ accessToken: 'revoked-demo-token', refreshToken: 'revoked-demo-token', expiresIn: 3600 })
     : undefined;
-  note(on ? 'tokenProvider now returns a revoked token: element.reload()' : 'back to /api/spotnana-token: element.reload()');
+  note(
+    on
+      ? 'tokenProvider now returns a revoked token: element.reload()'
+      : 'back to /api/spotnana-token: element.reload()',
+  );
   element.reload();
 });

@@ -25,7 +25,8 @@ after(async () => {
 describe('the demo framework pages', () => {
   it('the index page links to each framework page', async () => {
     const html = await (await fetch(`${demo.url}/`)).text();
-    for (const name of ['plain', 'vue', 'react', 'angular']) assert.ok(html.includes(`href="/frameworks/${name}"`), name);
+    for (const name of ['plain', 'vue', 'react', 'angular'])
+      assert.ok(html.includes(`href="/frameworks/${name}"`), name);
   });
 
   for (const name of ['plain', 'vue', 'react', 'angular']) {

@@ -51,7 +51,9 @@ class Browser {
 }
 
 async function whoHolds(accessToken: string): Promise<string | undefined> {
-  const response = await fetch(`${demo.emulatorUrl}/v2/auth/session`, { headers: { authorization: `Bearer ${accessToken}` } });
+  const response = await fetch(`${demo.emulatorUrl}/v2/auth/session`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
   return response.ok ? (await response.json()).user.email : undefined;
 }
 
@@ -100,7 +102,14 @@ describe('the demo host app', () => {
     const tokens = await response.json();
     assert.equal(await whoHolds(tokens.accessToken), 'alice@example.com');
     const text = logs.join('\n');
-    for (const step of ['[demo]     1  POST /api/spotnana-token', '[demo]     2  POST', '[emulator] 3  GET', '[demo]     3  GET /api/user-detail', '[emulator] 4  issued', '[demo]     5  200']) {
+    for (const step of [
+      '[demo]     1  POST /api/spotnana-token',
+      '[demo]     2  POST',
+      '[emulator] 3  GET',
+      '[demo]     3  GET /api/user-detail',
+      '[emulator] 4  issued',
+      '[demo]     5  200',
+    ]) {
       assert.ok(text.includes(step), `no "${step}" in the log`);
     }
     assert.ok(!text.includes(tokens.accessToken) && !text.includes(tokens.refreshToken));
@@ -151,7 +160,9 @@ describe('the demo host app', () => {
   });
 
   it('answers user detail only for a live host token', async () => {
-    const response = await fetch(`${demo.url}/api/user-detail`, { headers: { authorization: 'Bearer not-a-session-token' } });
+    const response = await fetch(`${demo.url}/api/user-detail`, {
+      headers: { authorization: 'Bearer not-a-session-token' },
+    });
     assert.equal(response.status, 401);
   });
 
@@ -170,9 +181,15 @@ describe('the demo host app', () => {
       assert.match(element, /env="sandbox"/);
       assert.match(element, /org-id="org-123"/);
       assert.doesNotMatch(element, /embed-url=/);
-      assert.match(response.headers.get('content-security-policy') ?? '', /frame-src https:\/\/sboxmeta-embed-app\.partners\.spotnana\.com/);
+      assert.match(
+        response.headers.get('content-security-policy') ?? '',
+        /frame-src https:\/\/sboxmeta-embed-app\.partners\.spotnana\.com/,
+      );
       assert.ok(!html.includes('real-secret-do-not-leak') && !lines.join('\n').includes('real-secret-do-not-leak'));
-      assert.ok(lines.some((line) => line.includes('SPOTNANA_USER_DETAIL_URL')), 'no hint about the user-detail URL');
+      assert.ok(
+        lines.some((line) => line.includes('SPOTNANA_USER_DETAIL_URL')),
+        'no hint about the user-detail URL',
+      );
     } finally {
       await sandbox.close();
     }

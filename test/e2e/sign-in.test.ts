@@ -60,18 +60,23 @@ async function waitInFrame(read: (frame: Frame) => Promise<string | null>, expec
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  assert.fail(`the embed app showed ${JSON.stringify(last)}, not ${JSON.stringify(expected)}; log:\n${logs.join('\n')}`);
+  assert.fail(
+    `the embed app showed ${JSON.stringify(last)}, not ${JSON.stringify(expected)}; log:\n${logs.join('\n')}`,
+  );
 }
 
 const signedInEmail = (frame: Frame) =>
   frame.$eval('body', (body) =>
-    body.dataset.state === 'signed-in' ? (body.querySelector('[data-testid="user-email"]')?.textContent ?? null) : `state ${body.dataset.state}`,
+    body.dataset.state === 'signed-in'
+      ? (body.querySelector('[data-testid="user-email"]')?.textContent ?? null)
+      : `state ${body.dataset.state}`,
   );
 
 const eventCount = (type: string, code?: string) =>
   page.$$eval(
     '[data-events] li',
-    (items, type, code) => items.filter((item) => item.dataset.event === type && (!code || item.dataset.code === code)).length,
+    (items, type, code) =>
+      items.filter((item) => item.dataset.event === type && (!code || item.dataset.code === code)).length,
     type,
     code ?? '',
   );
@@ -94,7 +99,9 @@ describe('the whole sequence in Chromium', () => {
     await page.goto(`${demo.url}/`, { waitUntil: 'load' });
     await waitInFrame(signedInEmail, 'alice@example.com');
     const text = logs.join('\n');
-    const userDetail = new RegExp(`\\[emulator\\] 3  GET http://127\\.0\\.0\\.1:\\d+/api/user-detail \\(Authorization: Bearer <subject token>\\) → 200 alice@example\\.com`);
+    const userDetail = new RegExp(
+      `\\[emulator\\] 3  GET http://127\\.0\\.0\\.1:\\d+/api/user-detail \\(Authorization: Bearer <subject token>\\) → 200 alice@example\\.com`,
+    );
     assert.match(text, userDetail);
     assert.match(text, /\[emulator\] 4 {2}issued an access token and a refresh token for alice@example\.com/);
     assert.match(text, /\[emulator\] 6 {2}GET \/\?idp=token-exchange-auth&orgId=demo-org/);
@@ -117,7 +124,10 @@ describe('the whole sequence in Chromium', () => {
     await page.click('[data-switch]');
     await waitInFrame(signedInEmail, 'bob@example.com');
     assert.equal(await page.$eval('[data-user-name]', (element) => element.textContent), 'Bob Okafor');
-    assert.match(logs.join('\n'), /\[emulator\] 3 {2}GET \S+\/api\/user-detail \(Authorization: Bearer <subject token>\) → 200 bob@example\.com/);
+    assert.match(
+      logs.join('\n'),
+      /\[emulator\] 3 {2}GET \S+\/api\/user-detail \(Authorization: Bearer <subject token>\) → 200 bob@example\.com/,
+    );
   });
 
   it('a token Spotnana did not issue ends in TOKEN_EXCHANGE_ERROR and the element’s error view', async () => {
@@ -125,14 +135,19 @@ describe('the whole sequence in Chromium', () => {
     await waitForEvents('spotnana-error', 1, 'INVALID_TOKEN');
     await page.waitForFunction(
       () => {
-        const alert = document.querySelector('spotnana-embed')?.shadowRoot?.querySelector<HTMLElement>('[role="alert"]');
+        const alert = document
+          .querySelector('spotnana-embed')
+          ?.shadowRoot?.querySelector<HTMLElement>('[role="alert"]');
         return alert !== null && alert !== undefined && alert.getClientRects().length > 0;
       },
       { timeout: WAIT },
     );
     await waitInFrame((frame) => frame.$eval('body', (body) => body.dataset.state ?? null), 'error');
     assert.match(logs.join('\n'), /\[emulator\] 7 {2}embed app: access token rejected .*INVALID_TOKEN/);
-    const source = await page.$eval('[data-events] li[data-code="INVALID_TOKEN"] .detail', (element) => element.textContent);
+    const source = await page.$eval(
+      '[data-events] li[data-code="INVALID_TOKEN"] .detail',
+      (element) => element.textContent,
+    );
     assert.match(source ?? '', /^spotnana · INVALID_TOKEN/);
   });
 
@@ -148,9 +163,15 @@ describe('the whole sequence in Chromium', () => {
 
   it('signs out (no iframe left) and back in', async () => {
     await page.click('[data-sign-out]');
-    await page.waitForFunction(() => !document.querySelector('spotnana-embed')?.shadowRoot?.querySelector('iframe'), { timeout: WAIT });
+    await page.waitForFunction(() => !document.querySelector('spotnana-embed')?.shadowRoot?.querySelector('iframe'), {
+      timeout: WAIT,
+    });
     assert.equal(await page.$eval('[data-signed-out]', (element) => (element as HTMLElement).hidden), false);
-    assert.equal(await page.$eval('spotnana-embed', (element) => element.getClientRects().length), 0, 'the element is still shown');
+    assert.equal(
+      await page.$eval('spotnana-embed', (element) => element.getClientRects().length),
+      0,
+      'the element is still shown',
+    );
     await page.click('[data-signed-out] button');
     await waitInFrame(signedInEmail, 'alice@example.com');
   });
@@ -168,7 +189,10 @@ describe('the whole sequence in Chromium', () => {
       ['embed app DOM', frameHtml],
       ['logs', logs.join('\n')],
     ] as const) {
-      assert.ok(!tokenLike.test(text), `${name} holds something token-like: ${tokenLike.exec(text)?.[0]?.slice(0, 8)}…`);
+      assert.ok(
+        !tokenLike.test(text),
+        `${name} holds something token-like: ${tokenLike.exec(text)?.[0]?.slice(0, 8)}…`,
+      );
     }
     assert.ok(!logs.join('\n').includes('demo-secret'));
     assert.deepEqual(pageErrors, []);

@@ -218,7 +218,11 @@ describe('only its own frame, at the embed origin, is answered', () => {
 
   it('never delivers tokens to its frame after it navigated away mid-fetch (pinned target origin)', async () => {
     const awayId = uid('away');
-    const { el, id, events } = await embed({ frame: { ask: 'never' }, attrs: { 'token-fetch': 'on-request' }, script: 'slow:1500' });
+    const { el, id, events } = await embed({
+      frame: { ask: 'never' },
+      attrs: { 'token-fetch': 'on-request' },
+      script: 'slow:1500',
+    });
     command(el, { cmd: 'ask' });
     await until(() => ofType(events, 'spotnana-token-request').length, 'the request');
     command(el, { cmd: 'navigate', url: `${await thirdOrigin()}/fake-frame/?id=${awayId}&ask=never` });
@@ -285,7 +289,14 @@ describe('TOKEN_EXCHANGE_ERROR from the frame', () => {
 
   it('is ignored from any other origin', async () => {
     const { events } = await embed({ frame: { ask: 'never' } });
-    window.postMessage({ from: 'spotnana-embed', type: 'TOKEN_EXCHANGE_ERROR', payload: { errorCode: 'INVALID_TOKEN', errorMessage: 'x' } }, '*');
+    window.postMessage(
+      {
+        from: 'spotnana-embed',
+        type: 'TOKEN_EXCHANGE_ERROR',
+        payload: { errorCode: 'INVALID_TOKEN', errorMessage: 'x' },
+      },
+      '*',
+    );
     await sleep(300);
     expect(errors(events)).to.deep.equal([]);
   });

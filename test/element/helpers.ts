@@ -34,7 +34,19 @@ export async function responses(id: string) {
   return (await reports(id)).filter((r) => r.data?.type === 'TOKEN_EXCHANGE_RESPONSE');
 }
 
-export async function tokenLog(key: string): Promise<{ method: string; accept: string; contentType: string | null; cookie: string | null; bodyLength: number; at: number; aborted: boolean }[]> {
+export async function tokenLog(
+  key: string,
+): Promise<
+  {
+    method: string;
+    accept: string;
+    contentType: string | null;
+    cookie: string | null;
+    bodyLength: number;
+    at: number;
+    aborted: boolean;
+  }[]
+> {
   return (await fetch(`/__token-log?key=${encodeURIComponent(key)}`)).json();
 }
 
@@ -44,7 +56,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const waiting = new Set<string>();
 let generation = 0;
 afterEach(function () {
-  if (this.currentTest?.state === 'failed' && waiting.size) console.error(`${this.currentTest.fullTitle()}: was waiting for ${[...waiting].join(', ')}`);
+  if (this.currentTest?.state === 'failed' && waiting.size)
+    console.error(`${this.currentTest.fullTitle()}: was waiting for ${[...waiting].join(', ')}`);
   waiting.clear();
   generation++; // polls left behind by a failed test stop
 });
@@ -83,7 +96,13 @@ export interface Recorded {
 /** Records every spotnana-* event the element fires, in order, as seen on the document. */
 export function record(el: HTMLElement): Recorded[] {
   const events: Recorded[] = [];
-  for (const type of ['spotnana-load', 'spotnana-token-request', 'spotnana-token-sent', 'spotnana-error', 'spotnana-message']) {
+  for (const type of [
+    'spotnana-load',
+    'spotnana-token-request',
+    'spotnana-token-sent',
+    'spotnana-error',
+    'spotnana-message',
+  ]) {
     const listener = (e: Event) => {
       if (e.composedPath()[0] !== el) return;
       const { detail, bubbles, composed, cancelable } = e as CustomEvent;

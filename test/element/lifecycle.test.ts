@@ -3,14 +3,33 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { SpotnanaEmbed } from '../../src/index.js';
-import { EMBED_URL, command, embed, errors, frameOf, loads, ofType, record, responses, sleep, tokenLog, uid, until, view } from './helpers.js';
+import {
+  EMBED_URL,
+  command,
+  embed,
+  errors,
+  frameOf,
+  loads,
+  ofType,
+  record,
+  responses,
+  sleep,
+  tokenLog,
+  uid,
+  until,
+  view,
+} from './helpers.js';
 
 /** The page's `message` listeners, as Chromium counts them (a server command in web-test-runner.config.mjs); `false` elsewhere. */
 const listeners = () => executeServerCommand<number | false, undefined>('message-listeners');
 
 describe('removal', () => {
   it('mid-fetch: the fetch is aborted, nothing is posted and no error is raised', async () => {
-    const { el, id, key, events } = await embed({ script: 'hang', frame: { ask: 'never' }, attrs: { 'token-fetch': 'on-request' } });
+    const { el, id, key, events } = await embed({
+      script: 'hang',
+      frame: { ask: 'never' },
+      attrs: { 'token-fetch': 'on-request' },
+    });
     command(el, { cmd: 'ask' });
     await until(async () => (await tokenLog(key)).length, 'the fetch to start');
     el.remove();
@@ -100,7 +119,10 @@ describe('configuration changes', () => {
     ['token-timeout', (el: SpotnanaEmbed) => (el.tokenTimeout = 5000)],
     ['token-fetch', (el: SpotnanaEmbed) => (el.tokenFetch = 'on-request')],
     ['token-credentials', (el: SpotnanaEmbed) => (el.tokenCredentials = 'include')],
-    ['tokenProvider', (el: SpotnanaEmbed) => (el.tokenProvider = async () => ({ accessToken: 'p-at', refreshToken: 'p-rt' }))],
+    [
+      'tokenProvider',
+      (el: SpotnanaEmbed) => (el.tokenProvider = async () => ({ accessToken: 'p-at', refreshToken: 'p-rt' })),
+    ],
   ] as const) {
     it(`a change of ${name} applies without a reload`, async () => {
       const { el } = await embed({ frame: { ask: 'never' } });
@@ -200,9 +222,11 @@ describe('several elements on one page', () => {
 
   it('inside a template, two elements load side by side', async () => {
     const ids = [uid('frame'), uid('frame')];
-    const wrapper = await fixture(html`<div>
-      ${ids.map((id) => html`<spotnana-embed embed-url=${EMBED_URL} path=${`/?id=${id}`} token-endpoint=${`/token?key=${id}`}></spotnana-embed>`)}
-    </div>`);
+    const wrapper = await fixture(
+      html`<div>
+        ${ids.map((id) => html`<spotnana-embed embed-url=${EMBED_URL} path=${`/?id=${id}`} token-endpoint=${`/token?key=${id}`}></spotnana-embed>`)}
+      </div>`,
+    );
     expect(wrapper.querySelectorAll('spotnana-embed')).to.have.length(2);
     for (const id of ids) await until(() => responses(id), `tokens for ${id}`);
   });

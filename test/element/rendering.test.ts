@@ -41,10 +41,12 @@ describe('views', () => {
   });
 
   it('slotted loading and error content replaces the defaults', async () => {
-    const el = await fixture<SpotnanaEmbed>(html`<spotnana-embed env="nope">
-      <p slot="error">Travel is unavailable</p>
-      <p slot="loading">Please wait</p>
-    </spotnana-embed>`);
+    const el = await fixture<SpotnanaEmbed>(
+      html`<spotnana-embed env="nope">
+        <p slot="error">Travel is unavailable</p>
+        <p slot="loading">Please wait</p>
+      </spotnana-embed>`,
+    );
     const slot = el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name=error]')!;
     expect(slot.assignedElements().map((e) => e.textContent)).to.deep.equal(['Travel is unavailable']);
   });
@@ -52,7 +54,11 @@ describe('views', () => {
 
 describe('size', () => {
   it('is a block box, 100% wide and 600px high by default', async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 800px"><spotnana-embed embed-url=${EMBED_URL} token-endpoint="/token"></spotnana-embed></div>`);
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div style="width: 800px">
+        <spotnana-embed embed-url=${EMBED_URL} token-endpoint="/token"></spotnana-embed>
+      </div>`,
+    );
     const el = wrapper.firstElementChild as SpotnanaEmbed;
     expect(getComputedStyle(el).display).to.equal('block');
     const rect = el.getBoundingClientRect();
@@ -62,7 +68,13 @@ describe('size', () => {
   });
 
   it('--spotnana-embed-height and plain CSS size it', async () => {
-    const el = await fixture<SpotnanaEmbed>(html`<spotnana-embed style="--spotnana-embed-height: 300px" embed-url=${EMBED_URL} token-endpoint="/token"></spotnana-embed>`);
+    const el = await fixture<SpotnanaEmbed>(
+      html`<spotnana-embed
+        style="--spotnana-embed-height: 300px"
+        embed-url=${EMBED_URL}
+        token-endpoint="/token"
+      ></spotnana-embed>`,
+    );
     expect(el.getBoundingClientRect().height).to.equal(300);
     el.style.height = '450px';
     expect(el.getBoundingClientRect().height).to.equal(450);

@@ -40,7 +40,9 @@ describe('a frame that never asks', () => {
 
     const [navError] = await until(() => errors(navigating.events), 'no-request after navigation');
     const navErrorAt = at('spotnana-error', navigating.el)!;
-    expect(navErrorAt - at('spotnana-load', navigating.el)!, 'counted from the first load').to.be.at.least(SILENT - CLOCK_SLACK);
+    expect(navErrorAt - at('spotnana-load', navigating.el)!, 'counted from the first load').to.be.at.least(
+      SILENT - CLOCK_SLACK,
+    );
     // A count restarted by the navigation's load could not end before that load + 15 s.
     const navigationLoad = await until(() => at('spotnana-load', navigating.el, 1), "the navigation's load event");
     expect(navErrorAt - navigationLoad!, 'not restarted by the navigation').to.be.below(SILENT - CLOCK_SLACK);
@@ -55,6 +57,8 @@ describe('a frame that never asks', () => {
     expect(errors(silent.events)).to.have.length(1);
     expect(ofType(silent.events, 'spotnana-load')).to.have.length(1);
     expect(ofType(navigating.events, 'spotnana-load')).to.have.length(2);
-    expect(ofType(navigating.events, 'spotnana-load')[0].detail.url).to.equal(navigating.el.shadowRoot!.querySelector('iframe')!.src);
+    expect(ofType(navigating.events, 'spotnana-load')[0].detail.url).to.equal(
+      navigating.el.shadowRoot!.querySelector('iframe')!.src,
+    );
   });
 });

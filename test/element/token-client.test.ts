@@ -7,7 +7,20 @@ import { expect } from '@open-wc/testing';
 import type { SpotnanaEmbed } from '../../src/index.js';
 import { EmbedError } from '../../src/error.js';
 import { fetchTokens, retryDelay, type TokenProvider, type TokenRequest, type Tokens } from '../../src/token-client.js';
-import { EMBED_ORIGIN, command, embed, errors, ofType, reports, responses, sleep, tokenLog, uid, until, view } from './helpers.js';
+import {
+  EMBED_ORIGIN,
+  command,
+  embed,
+  errors,
+  ofType,
+  reports,
+  responses,
+  sleep,
+  tokenLog,
+  uid,
+  until,
+  view,
+} from './helpers.js';
 
 // Nothing the client or the element does may throw into the page.
 const pageErrors: unknown[] = [];
@@ -48,7 +61,9 @@ const rejection = (promise: Promise<unknown>): Promise<any> =>
 function expectTokenError(error: unknown, source: string, code: string, status?: number, key?: string) {
   expect(error, String(error)).to.be.instanceOf(EmbedError);
   const e = error as EmbedError;
-  expect(e.detail).to.deep.equal(status ? { source, code, message: e.message, status } : { source, code, message: e.message });
+  expect(e.detail).to.deep.equal(
+    status ? { source, code, message: e.message, status } : { source, code, message: e.message },
+  );
   expect(e.message).to.be.a('string').and.not.equal('');
   if (key) {
     for (const text of [e.message, String(e), JSON.stringify(e)]) {
@@ -86,7 +101,11 @@ describe('fetchTokens: a good answer becomes a token set', () => {
 
   it('reads a body that arrives slowly but within the timeout', async () => {
     const { key, promise } = call('trickle:5', { timeout: 3000 });
-    expect(await promise).to.deep.equal({ accessToken: `at-${key}-1`, refreshToken: `rt-${key}-1`, expiresIn: undefined });
+    expect(await promise).to.deep.equal({
+      accessToken: `at-${key}-1`,
+      refreshToken: `rt-${key}-1`,
+      expiresIn: undefined,
+    });
   });
 });
 
@@ -159,8 +178,16 @@ describe('fetchTokens: HTTP errors', () => {
 
   it("'503,ok' and '500,500,ok' succeed with the second and the third set", async () => {
     const [second, third] = [call('503,ok'), call('500,500,ok')];
-    expect(await second.promise).to.deep.equal({ accessToken: `at-${second.key}-2`, refreshToken: `rt-${second.key}-2`, expiresIn: 3600 });
-    expect(await third.promise).to.deep.equal({ accessToken: `at-${third.key}-3`, refreshToken: `rt-${third.key}-3`, expiresIn: 3600 });
+    expect(await second.promise).to.deep.equal({
+      accessToken: `at-${second.key}-2`,
+      refreshToken: `rt-${second.key}-2`,
+      expiresIn: 3600,
+    });
+    expect(await third.promise).to.deep.equal({
+      accessToken: `at-${third.key}-3`,
+      refreshToken: `rt-${third.key}-3`,
+      expiresIn: 3600,
+    });
     expect(await attempts(second.key)).to.equal(2);
     expect(await attempts(third.key)).to.equal(3);
   });
@@ -171,7 +198,14 @@ describe('fetchTokens: network errors and timeouts', () => {
     const started = Date.now();
     const controller = new AbortController();
     const error = await rejection(
-      fetchTokens({ endpoint: 'http://127.0.0.1:9/token', credentials: 'same-origin', timeout: 2000, signal: controller.signal, env: 'sandbox', embedOrigin: EMBED_ORIGIN }),
+      fetchTokens({
+        endpoint: 'http://127.0.0.1:9/token',
+        credentials: 'same-origin',
+        timeout: 2000,
+        signal: controller.signal,
+        env: 'sandbox',
+        embedOrigin: EMBED_ORIGIN,
+      }),
     );
     expectTokenError(error, 'token-endpoint', 'network-error');
     expect(Date.now() - started).to.be.at.least(740);
@@ -182,12 +216,21 @@ describe('fetchTokens: network errors and timeouts', () => {
     const key = uid('cors');
     const endpoint = `http://127.0.0.1:${location.port}/token?key=${key}&s=ok`;
     const controller = new AbortController();
-    const error = await rejection(fetchTokens({ endpoint, credentials: 'same-origin', timeout: 2000, signal: controller.signal, env: 'sandbox', embedOrigin: EMBED_ORIGIN }));
+    const error = await rejection(
+      fetchTokens({
+        endpoint,
+        credentials: 'same-origin',
+        timeout: 2000,
+        signal: controller.signal,
+        env: 'sandbox',
+        embedOrigin: EMBED_ORIGIN,
+      }),
+    );
     expectTokenError(error, 'token-endpoint', 'network-error', undefined, key);
     expect(await attempts(key)).to.equal(3);
   });
 
-  it("an endpoint that never answers is timeout after 3 attempts of token-timeout each", async () => {
+  it('an endpoint that never answers is timeout after 3 attempts of token-timeout each', async () => {
     const { key, promise, started } = call('hang', { timeout: 300 });
     expectTokenError(await rejection(promise), 'token-endpoint', 'timeout');
     expect(await attempts(key)).to.equal(3);
@@ -263,7 +306,14 @@ describe('fetchTokens: the caller aborts', () => {
     const controller = new AbortController();
     const reason = { why: 'signed out' };
     controller.abort(reason);
-    const promise = fetchTokens({ endpoint: endpointUrl(key, 'ok'), credentials: 'same-origin', timeout: 2000, signal: controller.signal, env: 'sandbox', embedOrigin: EMBED_ORIGIN });
+    const promise = fetchTokens({
+      endpoint: endpointUrl(key, 'ok'),
+      credentials: 'same-origin',
+      timeout: 2000,
+      signal: controller.signal,
+      env: 'sandbox',
+      embedOrigin: EMBED_ORIGIN,
+    });
     expect(await rejection(promise)).to.equal(reason);
     await sleep(100);
     expect(await attempts(key)).to.equal(0);
@@ -279,8 +329,12 @@ describe('retryDelay: how long before the next attempt', () => {
     expect(retryDelay(2, null, 0.5)).to.equal(750);
     expect(retryDelay(2, null, 0.999999)).to.be.within(999, 999.999999);
     for (let i = 0; i < 100; i++) {
-      expect(retryDelay(1, undefined, Math.random())).to.be.at.least(250).and.below(500);
-      expect(retryDelay(2, undefined, Math.random())).to.be.at.least(500).and.below(1000);
+      expect(retryDelay(1, undefined, Math.random()))
+        .to.be.at.least(250)
+        .and.below(500);
+      expect(retryDelay(2, undefined, Math.random()))
+        .to.be.at.least(500)
+        .and.below(1000);
     }
   });
 
@@ -422,22 +476,44 @@ describe('tokenProvider: replaces the endpoint, validated like it, never retried
 describe('through the element: each failure is one spotnana-error, and nothing is posted', () => {
   // token-timeout is 300 ms where the case is a timeout, and generous elsewhere: on a slow,
   // shared machine a quick 401 must not turn into a timeout.
-  const failures: { name: string; script?: string; endpoint?: string; provider?: TokenProvider; expected: Record<string, unknown> }[] = [
+  const failures: {
+    name: string;
+    script?: string;
+    endpoint?: string;
+    provider?: TokenProvider;
+    expected: Record<string, unknown>;
+  }[] = [
     { name: '401', script: '401', expected: { source: 'token-endpoint', code: 'http-error', status: 401 } },
     { name: '403', script: '403', expected: { source: 'token-endpoint', code: 'http-error', status: 403 } },
     { name: '503 three times', script: '503', expected: { source: 'token-endpoint', code: 'http-error', status: 503 } },
     { name: 'not JSON', script: 'badjson', expected: { source: 'token-endpoint', code: 'invalid-response' } },
     { name: 'a redirect', script: 'redirect', expected: { source: 'token-endpoint', code: 'invalid-response' } },
-    { name: 'a body over 64 KiB', script: 'bigchunked', expected: { source: 'token-endpoint', code: 'invalid-response' } },
+    {
+      name: 'a body over 64 KiB',
+      script: 'bigchunked',
+      expected: { source: 'token-endpoint', code: 'invalid-response' },
+    },
     { name: 'no answer', script: 'hang', expected: { source: 'token-endpoint', code: 'timeout' } },
-    { name: 'a closed port', endpoint: 'http://127.0.0.1:9/token', expected: { source: 'token-endpoint', code: 'network-error' } },
+    {
+      name: 'a closed port',
+      endpoint: 'http://127.0.0.1:9/token',
+      expected: { source: 'token-endpoint', code: 'network-error' },
+    },
     {
       name: 'a provider that rejects',
       provider: () => Promise.reject(new Error('boom')),
       expected: { source: 'token-provider', code: 'provider-error', message: 'boom' },
     },
-    { name: 'a provider answering {}', provider: async () => ({}) as Tokens, expected: { source: 'token-provider', code: 'invalid-response' } },
-    { name: 'a provider that hangs', provider: () => new Promise<Tokens>(() => {}), expected: { source: 'token-provider', code: 'timeout' } },
+    {
+      name: 'a provider answering {}',
+      provider: async () => ({}) as Tokens,
+      expected: { source: 'token-provider', code: 'invalid-response' },
+    },
+    {
+      name: 'a provider that hangs',
+      provider: () => new Promise<Tokens>(() => {}),
+      expected: { source: 'token-provider', code: 'timeout' },
+    },
   ];
 
   it('for each failure: exactly one spotnana-error with its source, code and status, bubbling, composed, cancelable; the error view shows', async () => {
@@ -445,11 +521,18 @@ describe('through the element: each failure is one spotnana-error, and nothing i
       failures.map(async ({ name, script, endpoint, provider, expected }) => {
         const attrs: Record<string, string> = { 'token-timeout': expected.code === 'timeout' ? '300' : '5000' };
         if (endpoint) attrs['token-endpoint'] = endpoint;
-        const { el, id, key, events } = await embed({ script, attrs, props: provider ? { tokenProvider: provider } : {}, frame: { ask: 'never' } });
+        const { el, id, key, events } = await embed({
+          script,
+          attrs,
+          props: provider ? { tokenProvider: provider } : {},
+          frame: { ask: 'never' },
+        });
         const [error] = await until(() => ofType(events, 'spotnana-error'), `${name}: spotnana-error`);
         expect(error, name).to.include({ bubbles: true, composed: true, cancelable: true });
         expect(error.detail, name).to.include(expected);
-        expect(Object.keys(error.detail).sort(), name).to.deep.equal(['code', 'message', 'source', ...('status' in expected ? ['status'] : [])].sort());
+        expect(Object.keys(error.detail).sort(), name).to.deep.equal(
+          ['code', 'message', 'source', ...('status' in expected ? ['status'] : [])].sort(),
+        );
         expect(error.detail.message, name).to.be.a('string').and.not.equal('');
         expect(error.detail.message, name).not.to.include(`at-${key}`);
         await el.updateComplete;
@@ -459,7 +542,10 @@ describe('through the element: each failure is one spotnana-error, and nothing i
         expect(alert.textContent, name).to.include(error.detail.message);
         await sleep(300);
         expect(errors(events), `${name}: one error only`).to.have.length(1);
-        expect((await reports(id)).filter((r) => 'data' in r), `${name}: nothing posted`).to.deep.equal([]);
+        expect(
+          (await reports(id)).filter((r) => 'data' in r),
+          `${name}: nothing posted`,
+        ).to.deep.equal([]);
       }),
     );
   });
@@ -562,9 +648,13 @@ describe('through the element: token-credentials', () => {
   it('same-origin (the default) and include send the page cookie to the endpoint; omit does not', async () => {
     const modes = [undefined, 'same-origin', 'include', 'omit'];
     const runs = await Promise.all(
-      modes.map((mode) => embed({ frame: { ask: 'never' }, attrs: mode ? { 'token-credentials': mode } : {}, wait: false })),
+      modes.map((mode) =>
+        embed({ frame: { ask: 'never' }, attrs: mode ? { 'token-credentials': mode } : {}, wait: false }),
+      ),
     );
-    const cookies = await Promise.all(runs.map(async ({ key }) => (await until(() => tokenLog(key), `the prefetch of ${key}`))[0].cookie));
+    const cookies = await Promise.all(
+      runs.map(async ({ key }) => (await until(() => tokenLog(key), `the prefetch of ${key}`))[0].cookie),
+    );
     const [byDefault, sameOrigin, include, omit] = cookies;
     expect(byDefault ?? '', 'default').to.include(cookie);
     expect(sameOrigin ?? '', 'same-origin').to.include(cookie);

@@ -7,7 +7,12 @@ import { expect } from '@open-wc/testing';
 import { createElement } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
-import type { SpotnanaEmbed, SpotnanaErrorDetail, SpotnanaTokenSentDetail, TokenProviderContext } from '../../src/index.js';
+import type {
+  SpotnanaEmbed,
+  SpotnanaErrorDetail,
+  SpotnanaTokenSentDetail,
+  TokenProviderContext,
+} from '../../src/index.js';
 import { EMBED_ORIGIN, loads, reports, responses, sleep, tokenLog, uid, until } from '../element/helpers.js';
 import { Travel, type TravelProps } from './react-app.tsx';
 import { listeners } from './support/helpers.ts';

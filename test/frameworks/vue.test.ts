@@ -4,7 +4,14 @@
 // `@spotnana-*` listen to the element's events, and `v-if` removal cleans up.
 import { expect } from '@open-wc/testing';
 import { createApp, nextTick, ref, type App } from 'vue';
-import type { SpotnanaEmbed, SpotnanaErrorDetail, SpotnanaErrorEvent, SpotnanaTokenSentEvent, TokenProvider, TokenProviderContext } from '../../src/index.js';
+import type {
+  SpotnanaEmbed,
+  SpotnanaErrorDetail,
+  SpotnanaErrorEvent,
+  SpotnanaTokenSentEvent,
+  TokenProvider,
+  TokenProviderContext,
+} from '../../src/index.js';
 import { EMBED_ORIGIN, EMBED_URL, loads, reports, responses, tokenLog, uid, until } from '../element/helpers.js';
 import { listeners } from './support/helpers.ts';
 

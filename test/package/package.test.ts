@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 /** Runs ESM code in a fresh Node process: no DOM, no globals from this test. */
-const node = (code: string) => execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+const node = (code: string) =>
+  execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
 
 describe('importing the package in Node without a DOM (server-side rendering)', () => {
   it("`import 'spotnana-embed'` does not throw and exports the element class", () => {
@@ -44,16 +45,29 @@ describe('package.json', () => {
 
   it('customElements names the generated manifest, which describes <spotnana-embed>', () => {
     const manifest = JSON.parse(readFileSync(pkg.customElements, 'utf8'));
-    const element = manifest.modules.flatMap((m: any) => m.declarations).find((d: any) => d.tagName === 'spotnana-embed');
+    const element = manifest.modules
+      .flatMap((m: any) => m.declarations)
+      .find((d: any) => d.tagName === 'spotnana-embed');
     assert.ok(element);
-    assert.deepEqual(
-      element.attributes.map((a: any) => a.name).sort(),
-      ['allow', 'embed-url', 'env', 'frame-title', 'org-id', 'path', 'token-credentials', 'token-endpoint', 'token-fetch', 'token-timeout'],
-    );
-    assert.deepEqual(
-      element.events.map((e: any) => e.name).sort(),
-      ['spotnana-error', 'spotnana-load', 'spotnana-message', 'spotnana-token-request', 'spotnana-token-sent'],
-    );
+    assert.deepEqual(element.attributes.map((a: any) => a.name).sort(), [
+      'allow',
+      'embed-url',
+      'env',
+      'frame-title',
+      'org-id',
+      'path',
+      'token-credentials',
+      'token-endpoint',
+      'token-fetch',
+      'token-timeout',
+    ]);
+    assert.deepEqual(element.events.map((e: any) => e.name).sort(), [
+      'spotnana-error',
+      'spotnana-load',
+      'spotnana-message',
+      'spotnana-token-request',
+      'spotnana-token-sent',
+    ]);
     assert.deepEqual(element.slots.map((s: any) => s.name).sort(), ['error', 'loading']);
     assert.deepEqual(element.cssParts.map((p: any) => p.name).sort(), ['error', 'frame', 'loading', 'retry']);
     assert.ok(element.members.some((m: any) => m.name === 'tokenProvider'));
@@ -73,22 +87,30 @@ describe('package.json', () => {
 
 describe('framework typing entry points (issue 5)', () => {
   it('spotnana-embed/react and spotnana-embed/vue are typings with an empty module: importing them in Node does nothing and throws nothing', () => {
-    const out = node(`const r = await import('spotnana-embed/react'); const v = await import('spotnana-embed/vue'); console.log(Object.keys(r).length, Object.keys(v).length, typeof document);`);
+    const out = node(
+      `const r = await import('spotnana-embed/react'); const v = await import('spotnana-embed/vue'); console.log(Object.keys(r).length, Object.keys(v).length, typeof document);`,
+    );
     assert.equal(out.trim(), '0 0 undefined');
     for (const entry of ['./react', './vue']) {
       assert.deepEqual(Object.keys(pkg.exports[entry]), ['types', 'default']);
-      assert.match(readFileSync(pkg.exports[entry].types, 'utf8'), entry === './react' ? /IntrinsicElements/ : /GlobalComponents/);
+      assert.match(
+        readFileSync(pkg.exports[entry].types, 'utf8'),
+        entry === './react' ? /IntrinsicElements/ : /GlobalComponents/,
+      );
     }
   });
 
   it('the manifest gives each event its detail type and lists the custom properties', () => {
     const manifest = JSON.parse(readFileSync(pkg.customElements, 'utf8'));
-    const element = manifest.modules.flatMap((m: any) => m.declarations).find((d: any) => d.tagName === 'spotnana-embed');
+    const element = manifest.modules
+      .flatMap((m: any) => m.declarations)
+      .find((d: any) => d.tagName === 'spotnana-embed');
     for (const event of element.events) assert.match(event.type?.text ?? '', /^CustomEvent<.+>$/, event.name);
-    assert.deepEqual(
-      element.cssProperties.map((p: any) => p.name).sort(),
-      ['--spotnana-embed-background', '--spotnana-embed-color', '--spotnana-embed-height'],
-    );
+    assert.deepEqual(element.cssProperties.map((p: any) => p.name).sort(), [
+      '--spotnana-embed-background',
+      '--spotnana-embed-color',
+      '--spotnana-embed-height',
+    ]);
     assert.ok(pkg.files.includes('custom-elements.json'));
   });
 });

@@ -5,7 +5,18 @@
 // table run in parallel; a failure names every failing case.
 import { expect } from '@open-wc/testing';
 import type { SpotnanaEmbed, Tokens } from '../../src/index.js';
-import { embed, errors, ofType, responses, sleep, thirdOrigin, tokenLog, until, view, type Recorded } from '../element/helpers.js';
+import {
+  embed,
+  errors,
+  ofType,
+  responses,
+  sleep,
+  thirdOrigin,
+  tokenLog,
+  until,
+  view,
+  type Recorded,
+} from '../element/helpers.js';
 
 const pageErrors: unknown[] = [];
 addEventListener('error', (e) => pageErrors.push(e.error ?? e.message));
@@ -19,11 +30,19 @@ interface Expected {
 }
 
 /** Waits for the one error, checks it, the error view and that nothing was handed over; then reload() recovers. */
-async function failsThenRecovers(el: SpotnanaEmbed, id: string, events: Recorded[], expected: Expected, expectedToken: string) {
+async function failsThenRecovers(
+  el: SpotnanaEmbed,
+  id: string,
+  events: Recorded[],
+  expected: Expected,
+  expectedToken: string,
+) {
   const [error] = await until(() => errors(events), 'spotnana-error');
   const { message, ...rest } = error;
   expect(rest).to.deep.equal(expected);
-  expect(message).to.be.a('string').and.not.match(/at-|rt-|provided/);
+  expect(message)
+    .to.be.a('string')
+    .and.not.match(/at-|rt-|provided/);
   await el.updateComplete;
   expect(view(el), 'the error view').to.equal('error');
   expect(el.shadowRoot!.querySelector('[part=error]')!.getAttribute('role')).to.equal('alert');
@@ -52,7 +71,9 @@ const attrsFor = (extra?: number | Record<string, string>): Record<string, strin
 /** Runs `cases` in parallel; fails with the list of failing cases. */
 async function table<T extends { name: string }>(cases: T[], run: (c: T) => Promise<void>) {
   const results = await Promise.allSettled(cases.map(run));
-  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`[${cases[i].name}] ${(r.reason as Error)?.message ?? r.reason}`] : []));
+  const failed = results.flatMap((r, i) =>
+    r.status === 'rejected' ? [`[${cases[i].name}] ${(r.reason as Error)?.message ?? r.reason}`] : [],
+  );
   expect(failed).to.deep.equal([]);
 }
 
@@ -89,14 +110,41 @@ const ENDPOINT_CASES: EndpointCase[] = [
   // (a connection pool of its own: no other case's connection is reused) and every 408
   // closes its connection.
   { ...http(408, true), step: 'closing:408', attrs: { 'token-credentials': 'omit' } },
-  { name: 'HTTP 429 with Retry-After: 1 (seconds)', step: 'ra:1:429', attempts: 3, code: 'http-error', status: 429, gaps: [950, 950] },
-  { name: 'HTTP 503 with Retry-After: 1', step: 'ra:1:503', attempts: 3, code: 'http-error', status: 503, gaps: [950, 950] },
+  {
+    name: 'HTTP 429 with Retry-After: 1 (seconds)',
+    step: 'ra:1:429',
+    attempts: 3,
+    code: 'http-error',
+    status: 429,
+    gaps: [950, 950],
+  },
+  {
+    name: 'HTTP 503 with Retry-After: 1',
+    step: 'ra:1:503',
+    attempts: 3,
+    code: 'http-error',
+    status: 503,
+    gaps: [950, 950],
+  },
   { name: 'HTTP 429 with Retry-After: 0', step: 'ra:0:429', attempts: 3, code: 'http-error', status: 429 },
-  { name: 'HTTP 429 with an unreadable Retry-After (backoff instead)', step: 'ra:soon:429', attempts: 3, code: 'http-error', status: 429, gaps: [240, 490] },
+  {
+    name: 'HTTP 429 with an unreadable Retry-After (backoff instead)',
+    step: 'ra:soon:429',
+    attempts: 3,
+    code: 'http-error',
+    status: 429,
+    gaps: [240, 490],
+  },
   // Failures without a status.
   { name: 'connection cut mid-answer (network failure)', step: 'cut', attempts: 3, code: 'network-error' },
   { name: 'no answer within token-timeout', step: 'hang', attempts: 3, code: 'timeout', timeout: 1500 },
-  { name: 'slow trickle past token-timeout (headers in time, body not)', step: 'trickle:200', attempts: 3, code: 'timeout', timeout: 2000 },
+  {
+    name: 'slow trickle past token-timeout (headers in time, body not)',
+    step: 'trickle:200',
+    attempts: 3,
+    code: 'timeout',
+    timeout: 2000,
+  },
   // Answers that are no token set: not retried.
   { name: 'redirect to another origin (not followed)', step: 'redirectx', attempts: 1, code: 'invalid-response' },
   { name: 'redirect to a login page', step: 'redirect', attempts: 1, code: 'invalid-response' },
@@ -133,16 +181,24 @@ describe(`backend fault matrix: the token endpoint (${ENDPOINT_CASES.length + 2}
   };
 
   it('4xx, 408, 429 (with and without Retry-After) and 5xx', async function () {
-    await table(ENDPOINT_CASES.filter((c) => /^HTTP/.test(c.name)), run);
+    await table(
+      ENDPOINT_CASES.filter((c) => /^HTTP/.test(c.name)),
+      run,
+    );
   });
 
   it('network failure, timeout, slow trickle, redirects and answers that are no token set', async function () {
-    await table(ENDPOINT_CASES.filter((c) => !/^HTTP/.test(c.name)), run);
+    await table(
+      ENDPOINT_CASES.filter((c) => !/^HTTP/.test(c.name)),
+      run,
+    );
   });
 
   it('an endpoint nothing listens on: network-error, then reload() recovers once it is fixed', async function () {
     const { port } = await (await fetch('/__closed-port')).json();
-    const { el, id, key, events } = await embed({ attrs: attrsFor({ 'token-endpoint': `http://127.0.0.1:${port}/token` }) });
+    const { el, id, key, events } = await embed({
+      attrs: attrsFor({ 'token-endpoint': `http://127.0.0.1:${port}/token` }),
+    });
     const [error] = await until(() => errors(events), 'network-error');
     expect(error).to.deep.include({ source: 'token-endpoint', code: 'network-error' });
     await sleep(150);
@@ -208,11 +264,26 @@ const PROVIDER_CASES: ProviderCase[] = [
     code: 'provider-error',
     message: 'provider exploded',
   },
-  { name: 'rejects', first: () => Promise.reject(new Error('backend said no')), code: 'provider-error', message: 'backend said no' },
+  {
+    name: 'rejects',
+    first: () => Promise.reject(new Error('backend said no')),
+    code: 'provider-error',
+    message: 'backend said no',
+  },
   { name: 'rejects with a non-Error', first: () => Promise.reject('just a string'), code: 'provider-error' },
   { name: 'hangs, honouring its signal', first: hang, code: 'timeout', timeout: 400, aborted: true },
-  { name: 'hangs, ignoring its signal', first: () => new Promise(() => {}), code: 'timeout', timeout: 400, aborted: true },
-  ...INVALID_SHAPES.map(([name, value]): ProviderCase => ({ name: `answers ${name}`, first: answers(value), code: 'invalid-response' })),
+  {
+    name: 'hangs, ignoring its signal',
+    first: () => new Promise(() => {}),
+    code: 'timeout',
+    timeout: 400,
+    aborted: true,
+  },
+  ...INVALID_SHAPES.map(([name, value]): ProviderCase => ({
+    name: `answers ${name}`,
+    first: answers(value),
+    code: 'invalid-response',
+  })),
 ];
 
 describe(`backend fault matrix: tokenProvider (${PROVIDER_CASES.length} cases)`, () => {

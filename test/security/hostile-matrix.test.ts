@@ -191,7 +191,10 @@ const SENDERS: Sender[] = [
       const away = uid('navigated');
       cell.others.push(away);
       cell.ownFrameGone = true;
-      command(cell.el, { cmd: 'navigate', url: `${await thirdOrigin()}/fake-frame/${hostileQuery(away, cell.kind, cell.marker)}` });
+      command(cell.el, {
+        cmd: 'navigate',
+        url: `${await thirdOrigin()}/fake-frame/${hostileQuery(away, cell.kind, cell.marker)}`,
+      });
       await marked(cell.marker);
     },
   },
@@ -200,7 +203,10 @@ const SENDERS: Sender[] = [
     async send(cell) {
       const nested = uid('nested');
       cell.others.push(nested);
-      command(cell.el, { cmd: 'nest', src: `${EMBED_URL}/${hostileQuery(nested, cell.kind, cell.marker, '&target=top')}` });
+      command(cell.el, {
+        cmd: 'nest',
+        src: `${EMBED_URL}/${hostileQuery(nested, cell.kind, cell.marker, '&target=top')}`,
+      });
       await marked(cell.marker);
     },
   },
@@ -211,7 +217,7 @@ const SENDERS: Sender[] = [
     },
   },
   {
-    name: "a forged MessageEvent: its own frame as source, but another origin",
+    name: 'a forged MessageEvent: its own frame as source, but another origin',
     async send(cell) {
       forge(cell, await thirdOrigin(), frameOf(cell.el)!.contentWindow);
     },
@@ -251,11 +257,14 @@ async function runCell(sender: Sender, kind: Kind): Promise<void> {
   expect(ofType(events, 'spotnana-token-request').length, 'spotnana-token-request events').to.equal(seen);
   expect((await tokenLog(key)).length, 'token endpoint calls').to.equal(seen);
   expect((await responses(id)).length, 'token responses in its own frame').to.equal(delivered);
-  for (const other of cell.others) expect(await responses(other), `token responses in frame ${other}`).to.deep.equal([]);
+  for (const other of cell.others)
+    expect(await responses(other), `token responses in frame ${other}`).to.deep.equal([]);
   // Posted (pinned to the embed origin) even when the browser then drops it: the element cannot see where its frame went.
   expect(ofType(events, 'spotnana-token-sent').length, 'spotnana-token-sent events').to.equal(seen);
   // (no-request, the silent-frame check after 15 s without a valid request, is timing, not security)
-  const codes = errors(events).map((e) => e.code).filter((c) => c !== 'no-request');
+  const codes = errors(events)
+    .map((e) => e.code)
+    .filter((c) => c !== 'no-request');
   expect(codes, 'spotnana-error codes').to.deep.equal(tripped ? ['request-loop'] : []);
   expect(({} as Record<string, unknown>).polluted, 'Object.prototype polluted').to.equal(undefined);
   expect(({} as Record<string, unknown>).type, 'Object.prototype polluted').to.equal(undefined);
@@ -274,7 +283,8 @@ async function runCell(sender: Sender, kind: Kind): Promise<void> {
     return r.length > delivered ? r : undefined;
   }, 'an answer afterwards');
   expect(all!.at(-1)!.data.payload.accessToken).to.equal(`at-${key}-${seen + 1}`);
-  for (const other of cell.others) expect(await responses(other), `token responses in frame ${other}`).to.deep.equal([]);
+  for (const other of cell.others)
+    expect(await responses(other), `token responses in frame ${other}`).to.deep.equal([]);
   el.remove();
 }
 
@@ -289,11 +299,15 @@ describe(`hostile-message matrix: ${SENDERS.length} senders × ${KINDS.length} p
       // Cells run side by side, a few at a time: all 14 at once overloads a 2-core CI machine.
       const results: PromiseSettledResult<void>[] = [];
       for (let i = 0; i < KINDS.length; i += PARALLEL_CELLS) {
-        results.push(...(await Promise.allSettled(KINDS.slice(i, i + PARALLEL_CELLS).map((kind) => runCell(sender, kind)))));
+        results.push(
+          ...(await Promise.allSettled(KINDS.slice(i, i + PARALLEL_CELLS).map((kind) => runCell(sender, kind)))),
+        );
       }
       // Firefox refuses a cross-origin window as a synthetic event's source: nothing to forge there.
       if (results.every((r) => r.status === 'rejected' && r.reason instanceof Unforgeable)) this.skip();
-      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`[${KINDS[i]}] ${(r.reason as Error)?.message ?? r.reason}`] : []));
+      const failed = results.flatMap((r, i) =>
+        r.status === 'rejected' ? [`[${KINDS[i]}] ${(r.reason as Error)?.message ?? r.reason}`] : [],
+      );
       expect(failed, `failing cells of "${sender.name}"`).to.deep.equal([]);
     });
   }

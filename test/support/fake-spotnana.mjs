@@ -105,7 +105,13 @@ async function answerToken(step, key, n, req, res) {
     case 'okne': // ok without expiresIn
       return json(200, tokens(key, n));
     case 'snake':
-      return json(200, { access_token: `at-${key}-${n}`, refresh_token: `rt-${key}-${n}`, token_type: 'Bearer', expires_in: 3600, scope: 'openid' });
+      return json(200, {
+        access_token: `at-${key}-${n}`,
+        refresh_token: `rt-${key}-${n}`,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: 'openid',
+      });
     case 'ra': // ra:SECONDS_OR_DATE:STATUS
       return json(+arg2 || 503, { error: 'busy' }, { 'retry-after': decodeURIComponent(arg) });
     case 'badjson':
@@ -178,7 +184,9 @@ async function answerToken(step, key, n, req, res) {
     }
     case 'redirectx':
       // a redirect to another origin (the third one), where a token endpoint would answer
-      res.writeHead(302, { location: `http://127.0.0.1:${third.address().port}/token?key=${encodeURIComponent(key)}-followed` });
+      res.writeHead(302, {
+        location: `http://127.0.0.1:${third.address().port}/token?key=${encodeURIComponent(key)}-followed`,
+      });
       return res.end();
     case 'gate': {
       // waits until the test page calls /__release?key=KEY, then answers ok
@@ -266,7 +274,11 @@ export async function handle(req, res) {
   if (url.pathname === '/__hostile-payloads.mjs') {
     // Loaded by frames of every origin, sandboxed ones (origin "null") included: CORS-open.
     const body = await readFile(new URL('./hostile-payloads.mjs', import.meta.url));
-    res.writeHead(200, { 'content-type': 'text/javascript', 'access-control-allow-origin': '*', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': 'text/javascript',
+      'access-control-allow-origin': '*',
+      'cache-control': 'no-store',
+    });
     res.end(body);
     return true;
   }
@@ -286,7 +298,11 @@ export async function handle(req, res) {
       `trusted-types ${q.get('tt') ?? 'lit-html'}`,
       `report-uri /__csp-report?id=${id}`,
     ].join('; ');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': policy });
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': policy,
+    });
     res.end(`<!doctype html><meta charset="utf-8"><title>strict CSP</title>
 <script src="/__csp/page.js"></script>
 ${q.get('inline') ? '<script>window.inlineRan = true;</script>' : ''}
@@ -347,7 +363,9 @@ if (new URLSearchParams(location.search).get('probe')) {
   if (url.pathname.startsWith('/__cdn/')) {
     // The built CDN file, byte for byte (the runner's own server would rewrite imports).
     try {
-      const body = await readFile(new URL(`../../dist/${url.pathname.slice(7).replace(/[^\w.-]/g, '')}`, import.meta.url));
+      const body = await readFile(
+        new URL(`../../dist/${url.pathname.slice(7).replace(/[^\w.-]/g, '')}`, import.meta.url),
+      );
       res.writeHead(200, { 'content-type': 'text/javascript' });
       res.end(body);
     } catch {
@@ -375,7 +393,12 @@ if (new URLSearchParams(location.search).get('probe')) {
 export async function fakeSpotnana(ctx, next) {
   countRequest(ctx.req);
   const { pathname } = new URL(ctx.url, 'http://x');
-  if (!/^\/(fake-frame|__(reports?|token-log|env|plain-page)$|__cdn\/|token$|login$|plain$|__hostile-payloads\.mjs$|__csp\/|__csp-reports?$|__closed-port$|__release$)/.test(pathname)) return next();
+  if (
+    !/^\/(fake-frame|__(reports?|token-log|env|plain-page)$|__cdn\/|token$|login$|plain$|__hostile-payloads\.mjs$|__csp\/|__csp-reports?$|__closed-port$|__release$)/.test(
+      pathname,
+    )
+  )
+    return next();
   ctx.respond = false;
   await handle(ctx.req, ctx.res);
 }

@@ -14,7 +14,16 @@ const throwingProxy = () =>
   new Proxy(
     {},
     Object.fromEntries(
-      ['get', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'defineProperty', 'set', 'deleteProperty'].map((trap) => [
+      [
+        'get',
+        'has',
+        'ownKeys',
+        'getOwnPropertyDescriptor',
+        'getPrototypeOf',
+        'defineProperty',
+        'set',
+        'deleteProperty',
+      ].map((trap) => [
         trap,
         () => {
           throw new Error(`hostile ${trap} trap`);
@@ -66,7 +75,14 @@ export const PAYLOADS = {
   // An own, enumerable getter: the clone (or the element) reads it once, as a string.
   getter: {
     requests: 1,
-    build: () => [{ from: 'spotnana-embed', get type() { return REQUEST; } }],
+    build: () => [
+      {
+        from: 'spotnana-embed',
+        get type() {
+          return REQUEST;
+        },
+      },
+    ],
   },
   'huge-valid': { requests: 1, build: () => [{ ...request(), pad: 'x'.repeat(1 << 20) }] },
   burst: { requests: 20, build: () => Array.from({ length: 20 }, request) },
@@ -87,11 +103,24 @@ export const PAYLOADS = {
     ],
   },
   'non-object': { requests: 0, build: junk },
-  'inherited-getter': { requests: 0, build: () => [Object.create({ get type() { return REQUEST; } })] },
+  'inherited-getter': {
+    requests: 0,
+    build: () => [
+      Object.create({
+        get type() {
+          return REQUEST;
+        },
+      }),
+    ],
+  },
   throwing: {
     requests: 0,
     build: () => [
-      { get type() { throw new Error('hostile getter'); } },
+      {
+        get type() {
+          throw new Error('hostile getter');
+        },
+      },
       throwingProxy(),
       revokedProxy(),
     ],

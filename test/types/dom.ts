@@ -10,7 +10,10 @@ el.env = 'staging';
 el.tokenTimeout = 5000;
 // @ts-expect-error: tokenTimeout is a number
 el.tokenTimeout = '5000';
-el.tokenProvider = async ({ signal, env, embedOrigin }): Promise<Tokens> => ({ accessToken: `${signal.aborted}${env}${embedOrigin}`, refreshToken: 'r' });
+el.tokenProvider = async ({ signal, env, embedOrigin }): Promise<Tokens> => ({
+  accessToken: `${signal.aborted}${env}${embedOrigin}`,
+  refreshToken: 'r',
+});
 // @ts-expect-error: a provider resolves to Tokens
 el.tokenProvider = async () => ({ access_token: 'a' });
 el.addEventListener('spotnana-error', (e) => {

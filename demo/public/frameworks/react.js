@@ -13,7 +13,15 @@ function Travel() {
   return h(
     'div',
     null,
-    h('p', null, h('button', { className: 'btn', type: 'button', onClick: () => setShown(!shown) }, `${shown ? 'Unmount' : 'Mount'} the embed`)),
+    h(
+      'p',
+      null,
+      h(
+        'button',
+        { className: 'btn', type: 'button', onClick: () => setShown(!shown) },
+        `${shown ? 'Unmount' : 'Mount'} the embed`,
+      ),
+    ),
     shown &&
       h('spotnana-embed', {
         'token-endpoint': '/api/spotnana-token',

@@ -12,7 +12,12 @@ const app = createApp({
     <p v-if="error" class="muted">Last error: {{ error }}</p>`,
   setup: () => {
     const error = ref('');
-    return { shown: ref(true), ...root.dataset, error, onError: (e) => (error.value = `${e.detail.code}: ${e.detail.message}`) };
+    return {
+      shown: ref(true),
+      ...root.dataset,
+      error,
+      onError: (e) => (error.value = `${e.detail.code}: ${e.detail.message}`),
+    };
   },
 });
 app.config.compilerOptions.isCustomElement = (tag) => tag === 'spotnana-embed';
