@@ -133,7 +133,7 @@ describe("the README's early listener", () => {
   it('is the script earlyListenerScript() gives, with its CSP hash', async () => {
     const { earlyListenerScript } = await import('spotnana-embed/early-frame');
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const script = earlyListenerScript();
+    const script = earlyListenerScript('/api/spotnana-token');
     assert.ok(readme.includes(`<script>${script}</script>`), 'the script in the README is the current one');
     const hash = createHash('sha256').update(script).digest('base64');
     assert.ok(readme.includes(`'sha256-${hash}'`), `the README gives its hash: 'sha256-${hash}'`);
