@@ -195,7 +195,10 @@ describe('spotnana-embed/react: SpotnanaEmbed', () => {
     );
     await until(() => tokenLog(key), 'the token endpoint');
     await until(() => failures, 'onSpotnanaError');
-    expect(failures).to.deep.equal(['http-error']);
+    // One failure for the prefetch, and one more when the frame asks after it failed (a
+    // request that waited on it gets no answer): which comes first depends on the engine.
+    expect(failures[0]).to.equal('http-error');
+    expect(failures.filter((code) => code !== 'http-error')).to.deep.equal([]);
     // The frame's `load` may come before hydration (the element was upgraded first): a
     // reload after hydration is seen by onSpotnanaLoad.
     element().reload();
