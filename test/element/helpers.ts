@@ -34,9 +34,7 @@ export async function responses(id: string) {
   return (await reports(id)).filter((r) => r.data?.type === 'TOKEN_EXCHANGE_RESPONSE');
 }
 
-export async function tokenLog(
-  key: string,
-): Promise<
+export async function tokenLog(key: string): Promise<
   {
     method: string;
     accept: string;

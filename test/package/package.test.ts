@@ -68,7 +68,7 @@ describe('package.json', () => {
       'spotnana-token-request',
       'spotnana-token-sent',
     ]);
-    assert.deepEqual(element.slots.map((s: any) => s.name).sort(), ['error', 'loading']);
+    assert.deepEqual(element.slots.map((s: any) => s.name).sort(), ['error', 'frame', 'loading']);
     assert.deepEqual(element.cssParts.map((p: any) => p.name).sort(), ['error', 'frame', 'loading', 'retry']);
     assert.ok(element.members.some((m: any) => m.name === 'tokenProvider'));
   });
@@ -85,12 +85,12 @@ describe('package.json', () => {
   });
 });
 
-describe('framework typing entry points (issue 5)', () => {
-  it('spotnana-embed/react and spotnana-embed/vue are typings with an empty module: importing them in Node does nothing and throws nothing', () => {
+describe('framework entry points', () => {
+  it('spotnana-embed/react exports the SpotnanaEmbed component and spotnana-embed/vue is typings only: importing them in Node throws nothing', () => {
     const out = node(
-      `const r = await import('spotnana-embed/react'); const v = await import('spotnana-embed/vue'); console.log(Object.keys(r).length, Object.keys(v).length, typeof document);`,
+      `const r = await import('spotnana-embed/react'); const v = await import('spotnana-embed/vue'); console.log(Object.keys(r).join(), Object.keys(v).length, typeof document);`,
     );
-    assert.equal(out.trim(), '0 0 undefined');
+    assert.equal(out.trim(), 'SpotnanaEmbed 0 undefined');
     for (const entry of ['./react', './vue']) {
       assert.deepEqual(Object.keys(pkg.exports[entry]), ['types', 'default']);
       assert.match(
@@ -107,9 +107,12 @@ describe('framework typing entry points (issue 5)', () => {
       .find((d: any) => d.tagName === 'spotnana-embed');
     for (const event of element.events) assert.match(event.type?.text ?? '', /^CustomEvent<.+>$/, event.name);
     assert.deepEqual(element.cssProperties.map((p: any) => p.name).sort(), [
+      '--spotnana-embed-accent',
       '--spotnana-embed-background',
       '--spotnana-embed-color',
+      '--spotnana-embed-font',
       '--spotnana-embed-height',
+      '--spotnana-embed-muted',
     ]);
     assert.ok(pkg.files.includes('custom-elements.json'));
   });
