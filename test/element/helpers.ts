@@ -125,6 +125,8 @@ export interface EmbedOptions {
   props?: Partial<SpotnanaEmbed>;
   /** Wait for the frame to load (default true). */
   wait?: boolean;
+  /** Where the fake token endpoint lives (default: the page's own origin). */
+  endpointOrigin?: string;
 }
 
 /**
@@ -138,7 +140,7 @@ export async function embed(options: EmbedOptions = {}) {
   const query = new URLSearchParams({ id, ...options.frame });
   el.setAttribute('embed-url', EMBED_URL);
   el.setAttribute('path', `/?${query}`);
-  el.setAttribute('token-endpoint', `/token?key=${key}&s=${options.script ?? 'ok'}`);
+  el.setAttribute('token-endpoint', `${options.endpointOrigin ?? ''}/token?key=${key}&s=${options.script ?? 'ok'}`);
   for (const [name, value] of Object.entries(options.attrs ?? {})) el.setAttribute(name, value);
   Object.assign(el, options.props);
   const events = record(el);
@@ -162,8 +164,20 @@ export const view = (el: SpotnanaEmbed) => {
   return 'none';
 };
 
-let third: string | undefined;
+let origins: { thirdOrigin: string; closingOrigin: string } | undefined;
+const fakeOrigins = async () => (origins ??= await (await fetch('/__env')).json());
+
 /** An origin that is neither the page's nor the embed's. */
 export async function thirdOrigin(): Promise<string> {
-  return (third ??= (await (await fetch('/__env')).json()).thirdOrigin);
+  return (await fakeOrigins()).thirdOrigin;
+}
+
+/**
+ * The fakes on an origin whose every answer closes its connection, so that no connection is
+ * ever reused: there the browser never resends a request that got a 408 on its own (Chromium
+ * does on a reused or idle keep-alive connection), and the token log counts only the client's
+ * attempts.
+ */
+export async function closingOrigin(): Promise<string> {
+  return (await fakeOrigins()).closingOrigin;
 }

@@ -28,15 +28,6 @@ const gateOf = (key) => {
 };
 const push = (map, key, value) => (map.get(key) ?? map.set(key, []).get(key)).push(value);
 
-// Requests carried by each connection. Chromium resends, on its own, a request that got a 408
-// on a reused keep-alive connection, so the token log would count attempts the client never
-// made, depending on which idle connection other pages left in the pool. Chromium therefore
-// gets its 408 steps on fresh connections only: on a reused one the fake closes the connection
-// unanswered and unlogged, which the browser takes as a stale keep-alive and resends fresh.
-const requestsOn = new WeakMap();
-const countRequest = (req) => requestsOn.set(req.socket, (requestsOn.get(req.socket) ?? 0) + 1);
-const is408 = (step) => /^(closing:)?408$/.test(step);
-
 // The fake embed app. Query: id (report key), ask=load|never|twice|burst:N, target=top,
 // reject=1 (answer any token response with TOKEN_EXCHANGE_ERROR).
 // Commands from the test page (its parent's origin): {cmd:'ask'}, {cmd:'post', data},
@@ -244,11 +235,6 @@ export async function handle(req, res) {
     for await (const chunk of req) bodyLength += chunk.length;
     const log = tokenLogs.get(key) ?? [];
     const script = (q.get('s') ?? 'ok').split(',');
-    const next = script[Math.min(log.length + 1, script.length) - 1];
-    if (is408(next) && requestsOn.get(req.socket) > 1 && /Chrome\//.test(req.headers['user-agent'] ?? '')) {
-      req.socket.destroy();
-      return true;
-    }
     const entry = {
       method: req.method,
       accept: req.headers.accept,
@@ -357,7 +343,12 @@ if (new URLSearchParams(location.search).get('probe')) {
   }
   if (url.pathname === '/__env') {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ thirdOrigin: `http://127.0.0.1:${third.address().port}` }));
+    res.end(
+      JSON.stringify({
+        thirdOrigin: `http://127.0.0.1:${third.address().port}`,
+        closingOrigin: `http://127.0.0.1:${closing.address().port}`,
+      }),
+    );
     return true;
   }
   if (url.pathname.startsWith('/__cdn/')) {
@@ -391,7 +382,6 @@ if (new URLSearchParams(location.search).get('probe')) {
 
 /** The runner's middleware (Koa style): hands the raw request to `handle`. */
 export async function fakeSpotnana(ctx, next) {
-  countRequest(ctx.req);
   const { pathname } = new URL(ctx.url, 'http://x');
   if (
     !/^\/(fake-frame|__(reports?|token-log|env|plain-page)$|__cdn\/|token$|login$|plain$|__hostile-payloads\.mjs$|__csp\/|__csp-reports?$|__closed-port$|__release$)/.test(
@@ -406,13 +396,26 @@ export async function fakeSpotnana(ctx, next) {
 // A third origin (the runner serves localhost and 127.0.0.1 on one port): same fakes,
 // another port, loopback only.
 const third = createServer((req, res) => {
-  countRequest(req);
   handle(req, res).then((done) => {
     if (!done) res.writeHead(404).end();
   });
 });
 third.listen(0, '127.0.0.1');
 third.unref();
+
+// The same fakes on an origin of their own whose every answer closes its connection (and is
+// CORS-open), so that no connection to it is ever reused. Chromium resends, on its own, a
+// request that got a 408 on a reused or idle keep-alive connection: the server would then
+// see attempts the client never made. The 408 cases use this origin.
+const closing = createServer((req, res) => {
+  res.setHeader('connection', 'close');
+  res.setHeader('access-control-allow-origin', '*');
+  handle(req, res).then((done) => {
+    if (!done) res.writeHead(404).end();
+  });
+});
+closing.listen(0, '127.0.0.1');
+closing.unref();
 
 // A loopback port where nothing listens (a token endpoint that cannot be reached).
 let closedPort = 0;
