@@ -134,7 +134,8 @@ describe('config errors', () => {
     }
   });
 
-  it('missing-token-endpoint: neither token-endpoint nor tokenProvider loads the frame, and is raised only when it asks', async () => {
+  /** An element with neither token-endpoint nor tokenProvider, whose frame has loaded and not asked. */
+  async function withoutTokenSource() {
     const id = uid('frame');
     const el = document.createElement('spotnana-embed');
     const events = record(el);
@@ -142,8 +143,12 @@ describe('config errors', () => {
     el.path = `/?id=${id}&ask=never`;
     document.body.append(el);
     after(() => el.remove());
-    await el.updateComplete;
     await loads(id, 1);
+    return { id, el, events };
+  }
+
+  it('missing-token-endpoint: neither token-endpoint nor tokenProvider loads the frame, and is raised only when it asks', async () => {
+    const { id, el, events } = await withoutTokenSource();
     expect(frameOf(el)).to.not.equal(null);
     expect(errors(events)).to.deep.equal([]);
 
@@ -163,14 +168,7 @@ describe('config errors', () => {
   });
 
   it('a tokenProvider set after the frame loaded starts the eager prefetch then, which serves the request', async () => {
-    const id = uid('frame');
-    const el = document.createElement('spotnana-embed');
-    const events = record(el);
-    el.embedUrl = EMBED_URL;
-    el.path = `/?id=${id}&ask=never`;
-    document.body.append(el);
-    after(() => el.remove());
-    await loads(id, 1);
+    const { id, el, events } = await withoutTokenSource();
     let calls = 0;
     el.tokenProvider = async () => {
       calls++;
