@@ -20,9 +20,22 @@ export interface Report {
   data?: any;
 }
 
+/**
+ * A request to the fakes' control origin (see test/support/fake-spotnana.mjs): an origin of its
+ * own, so that the tests' polls never take a connection the element's token requests need.
+ */
+export async function control(path: string): Promise<Response> {
+  return fetch(`${(await fakeOrigins()).controlOrigin}${path}`, { cache: 'no-store' });
+}
+
+/** What the control origin answers to `path`, as JSON. */
+export async function askControl<T>(path: string): Promise<T> {
+  return (await control(path)).json();
+}
+
 /** What frame `id` has received so far (it reports to its own origin, on this server). */
 export async function reports(id: string): Promise<Report[]> {
-  return (await fetch(`/__reports?id=${encodeURIComponent(id)}`)).json();
+  return askControl(`/__reports?id=${encodeURIComponent(id)}`);
 }
 
 /** Waits until frame `id` has loaded `count` times (each new iframe or navigation reports once). */
@@ -45,7 +58,7 @@ export async function tokenLog(key: string): Promise<
     aborted: boolean;
   }[]
 > {
-  return (await fetch(`/__token-log?key=${encodeURIComponent(key)}`)).json();
+  return askControl(`/__token-log?key=${encodeURIComponent(key)}`);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,6 +73,11 @@ afterEach(function () {
   generation++; // polls left behind by a failed test stop
 });
 
+/** `until` polls soon, then less and less often: a long wait must not load a busy machine. */
+const POLL_FIRST_MS = 25;
+const POLL_BACKOFF = 1.5;
+const POLL_MAX_MS = 250;
+
 /**
  * Polls until `check` returns a truthy value, not an empty array. There is no deadline of its
  * own: on a loaded machine any guess is too short, and the test's time-out bounds the wait
@@ -69,6 +87,7 @@ afterEach(function () {
 export async function until<T>(check: () => T | Promise<T>, what: string, timeout = Infinity): Promise<T> {
   const end = Date.now() + timeout;
   const started = generation;
+  let interval = POLL_FIRST_MS;
   waiting.add(what);
   try {
     for (;;) {
@@ -76,7 +95,8 @@ export async function until<T>(check: () => T | Promise<T>, what: string, timeou
       if (Array.isArray(value) ? value.length : value) return value;
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
       if (generation !== started) throw new Error(`gave up waiting for ${what}: the test ended`);
-      await sleep(25);
+      await sleep(interval);
+      interval = Math.min(interval * POLL_BACKOFF, POLL_MAX_MS);
     }
   } finally {
     waiting.delete(what);
@@ -164,7 +184,7 @@ export const view = (el: SpotnanaEmbed) => {
   return 'none';
 };
 
-let origins: { thirdOrigin: string; closingOrigin: string } | undefined;
+let origins: { thirdOrigin: string; closingOrigin: string; controlOrigin: string } | undefined;
 const fakeOrigins = async () => (origins ??= await (await fetch('/__env')).json());
 
 /** An origin that is neither the page's nor the embed's. */

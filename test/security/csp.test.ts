@@ -9,7 +9,7 @@
 // securitypolicyviolation event before anything else runs; the browser also sends its
 // reports to /__csp-report.
 import { expect } from '@open-wc/testing';
-import { responses, sleep, tokenLog, uid, until } from '../element/helpers.js';
+import { askControl, responses, sleep, tokenLog, uid, until } from '../element/helpers.js';
 
 interface CspWindow extends Window {
   violations?: { directive: string; blockedURI: string; sample: string }[];
@@ -31,8 +31,7 @@ async function cspPage(query: Record<string, string> = {}) {
   return { id, key, frame, win };
 }
 
-const reportsOf = async (id: string): Promise<string[]> =>
-  (await fetch(`/__csp-reports?id=${encodeURIComponent(id)}`)).json();
+const reportsOf = (id: string) => askControl<string[]>(`/__csp-reports?id=${encodeURIComponent(id)}`);
 
 describe('strict CSP with Trusted Types', () => {
   it('the happy path runs with zero securitypolicyviolation events', async () => {

@@ -5,7 +5,7 @@
 //   /__reports?id=    what frame `id` received, for the test page (same server)
 //   /token?key=&s=    a token endpoint whose answers follow the script `s`, attempt by attempt
 //   /__token-log?key= the requests it got
-//   /__env            where the third origin lives
+//   /__env            where the third, closing and control origins live
 //   /__hostile-payloads.mjs  the hostile matrix's payloads (test/support/hostile-payloads.mjs)
 //   /__csp/page?...   a page of its own under a strict CSP with Trusted Types (csp.test.ts)
 //   /__csp-report?id= where that page's browser sends its CSP violation reports; /__csp-reports?id= reads them
@@ -347,6 +347,7 @@ if (new URLSearchParams(location.search).get('probe')) {
       JSON.stringify({
         thirdOrigin: `http://127.0.0.1:${third.address().port}`,
         closingOrigin: `http://127.0.0.1:${closing.address().port}`,
+        controlOrigin: `http://127.0.0.1:${control.address().port}`,
       }),
     );
     return true;
@@ -416,6 +417,19 @@ const closing = createServer((req, res) => {
 });
 closing.listen(0, '127.0.0.1');
 closing.unref();
+
+// The test pages' questions (what a frame received, what a token endpoint was asked) on an
+// origin of their own, CORS-open. A browser opens at most 6 connections to one origin: asked
+// on the page's origin, these polls would queue the element's own token requests behind them
+// (and a short token-timeout would then run out on a loaded machine).
+const CONTROL_PATHS = new Set(['/__reports', '/__token-log', '/__csp-reports', '/__release']);
+const control = createServer((req, res) => {
+  res.setHeader('access-control-allow-origin', '*');
+  if (!CONTROL_PATHS.has(new URL(req.url, 'http://x').pathname)) return void res.writeHead(404).end();
+  handle(req, res);
+});
+control.listen(0, '127.0.0.1');
+control.unref();
 
 // A loopback port where nothing listens (a token endpoint that cannot be reached).
 let closedPort = 0;
