@@ -8,7 +8,7 @@ import type { ApplicationRef } from '@angular/core';
 import type { SpotnanaEmbed, TokenProvider } from '../../src/index.js';
 import { EMBED_URL, responses, tokenLog, uid, until } from '../element/helpers.js';
 import type { AppComponent, Initial } from './angular-aot/main.ts';
-import { listeners } from './support/helpers.ts';
+import { buildFirst, listeners } from './support/helpers.ts';
 
 type Mount = (initial: Initial) => Promise<{ app: ApplicationRef; component: AppComponent }>;
 
@@ -32,6 +32,8 @@ async function mount(initial: Omit<Initial, 'embedUrl'>) {
   const element = () => host!.querySelector('spotnana-embed') as SpotnanaEmbed | null;
   return { component: mounted.component, element };
 }
+
+buildFirst('/__fw/angular-aot-inputs.json');
 
 describe('Angular compiled ahead of time (ngc), zoneless', () => {
   it('is compiled ahead of time: the page holds no @angular/compiler', async () => {

@@ -5,6 +5,9 @@
 // handshake. Needs `npm run build` (npm test builds first).
 import { expect } from '@open-wc/testing';
 import { EMBED_URL, responses, uid, until } from '../element/helpers.js';
+import { buildFirst } from './support/helpers.ts';
+
+buildFirst('/__fw/bundler-inputs.json');
 
 describe('a bundled app that imports lit and spotnana-embed', () => {
   it('has one copy of Lit, and the embed inside its Lit element completes the handshake', async () => {

@@ -7,6 +7,7 @@ import { expect } from '@open-wc/testing';
 import type { TokenProvider } from '../../src/index.js';
 import { EMBED_URL, responses, tokenLog, uid, until } from '../element/helpers.js';
 import type { MountOptions } from './vue-vite/main.ts';
+import { buildFirst } from './support/helpers.ts';
 
 type Mount = (container: Element, options: MountOptions) => () => void;
 
@@ -32,6 +33,8 @@ async function mountTravel(options: Omit<MountOptions, 'onSent' | 'onWarn' | 'em
   });
   return { sent, warnings, element: container.querySelector('spotnana-embed')! };
 }
+
+buildFirst('/__fw/vue-vite-app.js');
 
 describe('Vue 3 single-file component built by Vite', () => {
   it('the token endpoint: the frame gets the tokens, @spotnana-token-sent runs, and Vue warns about nothing', async () => {
