@@ -1,6 +1,7 @@
 // Lifecycle: reloads on configuration changes, removal, reconnection, reload(), signOut(),
 // and several elements on one page.
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { html, render } from 'lit';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { SpotnanaEmbed } from '../../src/index.js';
 import {
@@ -222,12 +223,24 @@ describe('several elements on one page', () => {
 
   it('inside a template, two elements load side by side', async () => {
     const ids = [uid('frame'), uid('frame')];
-    const wrapper = await fixture(
-      html`<div>
-        ${ids.map((id) => html`<spotnana-embed embed-url=${EMBED_URL} path=${`/?id=${id}`} token-endpoint=${`/token?key=${id}`}></spotnana-embed>`)}
-      </div>`,
+    // Rendered by Lit itself: open-wc's fixture() would wait for an animation frame for a plain
+    // <div>, and Chromium does not run those in a test page it runs beside another one.
+    const wrapper = document.body.appendChild(document.createElement('div'));
+    after(() => wrapper.remove());
+    render(
+      ids.map(
+        (id) =>
+          html`<spotnana-embed
+            embed-url=${EMBED_URL}
+            path=${`/?id=${id}`}
+            token-endpoint=${`/token?key=${id}`}
+          ></spotnana-embed>`,
+      ),
+      wrapper,
     );
-    expect(wrapper.querySelectorAll('spotnana-embed')).to.have.length(2);
+    const elements = wrapper.querySelectorAll('spotnana-embed');
+    expect(elements).to.have.length(2);
+    await Promise.all([...elements].map((el) => el.updateComplete));
     for (const id of ids) await until(() => responses(id), `tokens for ${id}`);
   });
 });
