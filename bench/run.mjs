@@ -23,7 +23,7 @@
 //   BENCH_DURATION=5            seconds of load per level
 //   BENCH_OVERHEAD_CALLS=200    calls of each in the handler-overhead measurement
 //   BENCH_NET_RUNS=15           runs per variant and cell of the network section
-//   BENCH_NET_PARALLEL=5        runs at a time on an emulated network (loopback: always 1)
+//   BENCH_NET_PARALLEL=5        runs at a time on 3G (Slow 4G and loopback: always 1)
 //   BENCH_NET_PROFILES=loopback,slow-4g,3g   BENCH_NET_CASES=short,realistic
 //   BENCH_ONLY=size,auth,reply,memory,load,overhead,network   a subset of sections
 //   BENCH_OUT=bench/results.md  where the results file goes ("-" for none)
