@@ -16,6 +16,7 @@ export default tseslint.config(
       'coverage/',
       '**/.next/',
       '**/out/',
+      '**/next-env.d.ts',
       'custom-elements.json',
       'bench/results/**',
     ],
