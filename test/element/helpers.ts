@@ -1,6 +1,7 @@
 // Shared by the element's browser tests: the fake Spotnana frame lives on another origin
 // (127.0.0.1 vs the test page's localhost), the token endpoint on the page's own origin.
 import { fixture } from '@open-wc/testing';
+import { render } from 'lit';
 import '../../src/index.js';
 import type { SpotnanaEmbed } from '../../src/index.js';
 
@@ -168,6 +169,18 @@ export async function embed(options: EmbedOptions = {}) {
   // Commands reach the frame only once its script listens.
   if (options.wait !== false) await until(async () => (await reports(id)).some((r) => r.loaded), 'the frame to load');
   return { el, id, key, events };
+}
+
+/**
+ * Renders a Lit template into a new `<div>` at the end of the page (removed after the suite).
+ * For templates whose root is not an element with `updateComplete`: open-wc's fixture() then
+ * waits for an animation frame, and Chromium runs none in a test page that runs beside another.
+ */
+export function renderFixture(template: unknown): HTMLDivElement {
+  const container = document.body.appendChild(document.createElement('div'));
+  after(() => container.remove());
+  render(template, container);
+  return container;
 }
 
 export const frameOf = (el: SpotnanaEmbed) => el.shadowRoot!.querySelector('iframe');

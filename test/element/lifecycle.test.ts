@@ -1,7 +1,7 @@
 // Lifecycle: reloads on configuration changes, removal, reconnection, reload(), signOut(),
 // and several elements on one page.
 import { expect } from '@open-wc/testing';
-import { html, render } from 'lit';
+import { html } from 'lit';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { SpotnanaEmbed } from '../../src/index.js';
 import {
@@ -13,6 +13,7 @@ import {
   loads,
   ofType,
   record,
+  renderFixture,
   responses,
   sleep,
   tokenLog,
@@ -223,11 +224,7 @@ describe('several elements on one page', () => {
 
   it('inside a template, two elements load side by side', async () => {
     const ids = [uid('frame'), uid('frame')];
-    // Rendered by Lit itself: open-wc's fixture() would wait for an animation frame for a plain
-    // <div>, and Chromium does not run those in a test page it runs beside another one.
-    const wrapper = document.body.appendChild(document.createElement('div'));
-    after(() => wrapper.remove());
-    render(
+    const wrapper = renderFixture(
       ids.map(
         (id) =>
           html`<spotnana-embed
@@ -236,7 +233,6 @@ describe('several elements on one page', () => {
             token-endpoint=${`/token?key=${id}`}
           ></spotnana-embed>`,
       ),
-      wrapper,
     );
     const elements = wrapper.querySelectorAll('spotnana-embed');
     expect(elements).to.have.length(2);

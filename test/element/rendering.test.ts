@@ -1,7 +1,20 @@
 // Rendering: shadow DOM, parts, slots, roles, default size, and where tokens must never be.
 import { expect, fixture, html } from '@open-wc/testing';
 import type { SpotnanaEmbed } from '../../src/index.js';
-import { EMBED_URL, command, embed, errors, loads, frameOf, ofType, responses, sleep, until, view } from './helpers.js';
+import {
+  EMBED_URL,
+  command,
+  embed,
+  errors,
+  loads,
+  frameOf,
+  ofType,
+  renderFixture,
+  responses,
+  sleep,
+  until,
+  view,
+} from './helpers.js';
 
 describe('views', () => {
   it('shows the loading view (role=status) until the tokens were sent, then only the frame', async () => {
@@ -54,12 +67,13 @@ describe('views', () => {
 
 describe('size', () => {
   it('is a block box, 100% wide and 600px high by default', async () => {
-    const wrapper = await fixture<HTMLDivElement>(
+    const wrapper = renderFixture(
       html`<div style="width: 800px">
         <spotnana-embed embed-url=${EMBED_URL} token-endpoint="/token"></spotnana-embed>
       </div>`,
     );
-    const el = wrapper.firstElementChild as SpotnanaEmbed;
+    const el = wrapper.querySelector('spotnana-embed')!;
+    await el.updateComplete;
     expect(getComputedStyle(el).display).to.equal('block');
     const rect = el.getBoundingClientRect();
     expect(rect.width).to.equal(800);
