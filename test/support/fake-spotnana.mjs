@@ -161,8 +161,6 @@ async function answerToken(step, key, n, req, res) {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 * 1024 });
       res.write('{"pad":"');
       return new Promise((resolve) => res.on('close', resolve));
-    case 'closing': // closing:STATUS, and the connection closes after it
-      return json(+arg, { error: 'scripted' }, { connection: 'close' });
     case 'gated': // gated:STATUS: STATUS until /__release?key=KEY, then ok
       if (gateOf(key).released) return json(200, tokens(key, n, { expiresIn: 3600 }));
       return json(+arg, { error: 'scripted' });
