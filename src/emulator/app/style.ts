@@ -47,9 +47,9 @@ main { padding: 20px; display: grid; gap: 20px; grid-template-columns: minmax(0,
 .tabs { display: flex; gap: 6px; margin-bottom: 14px; }
 .tabs span { display: inline-flex; align-items: center; gap: 6px; padding: 5px 12px; border-radius: 999px; border: 1px solid var(--line); color: var(--muted); font-weight: 600; font-size: 13px; }
 .tabs span.on { background: var(--brand); border-color: var(--brand); color: #fff; }
-form.search { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
-form.search label { display: grid; gap: 4px; font-size: 12px; font-weight: 600; color: var(--muted); }
-form.search input, form.search select { border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px; background: #fbfcfe; }
+form.search { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 12px; }
+form.search label { display: grid; grid-template-columns: minmax(0, 1fr); gap: 4px; font-size: 12px; font-weight: 600; color: var(--muted); }
+form.search input, form.search select { min-width: 0; border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px; background: #fbfcfe; }
 form.search input:focus, form.search select:focus { outline: 2px solid #2f6fed55; border-color: var(--brand-2); }
 form.search .actions { grid-column: 1 / -1; display: flex; justify-content: flex-end; }
 .results { margin-top: 16px; display: grid; gap: 8px; }
