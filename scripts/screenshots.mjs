@@ -59,16 +59,12 @@ try {
   ]) {
     await page.setViewport({ width, height });
     await page.goto(`${demo.url}/`, { waitUntil: 'load' });
-    await page.waitForFunction(() =>
-      document.querySelector('[data-events]')?.textContent?.includes('spotnana-token-sent'),
-    );
+    await untilSignedIn(page);
     await shot(page, `demo-${width}x${height}.png`);
   }
   await page.setViewport({ width: 1280, height: 800 });
   await page.goto(`${demo.url}/`, { waitUntil: 'load' });
-  await page.waitForFunction(() =>
-    document.querySelector('[data-events]')?.textContent?.includes('spotnana-token-sent'),
-  );
+  await untilSignedIn(page);
   // The side panel scrolls on its own when it is taller than the window.
   await page.evaluate(() =>
     document.querySelector('.panel')?.scrollTo(0, document.querySelector('.panel').scrollHeight),
@@ -80,6 +76,13 @@ try {
   plain.close();
 }
 console.log(written.join('\n'));
+
+// The demo has signed in once the emulator's frame shows its signed-in view: the element's
+// `spotnana-token-sent` event comes a moment before the frame has painted it.
+async function untilSignedIn(page) {
+  const frame = await page.waitForFrame((candidate) => candidate.url().startsWith(demo.embedUrl));
+  await frame.waitForSelector('[data-view="signed-in"]:not([hidden])', { visible: true });
+}
 
 async function shot(page, name) {
   const path = join(dir, name);
