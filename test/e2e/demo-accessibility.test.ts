@@ -3,12 +3,11 @@
 // framework pages, each checked once the embed is signed in. Chromium through puppeteer-core;
 // it runs the built package (`npm run build` first when run alone).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { after, before, describe, it } from 'node:test';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { startDemo } from '../../demo/app.mjs';
-import { chromeArgs, chromeHint, findChrome } from '../../scripts/find-chrome.mjs';
+import { describe, it } from 'node:test';
+import type { Page } from 'puppeteer-core';
+import { demoInChrome } from './demo-in-chrome.ts';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -18,25 +17,11 @@ const OPTIONS = {
   iframes: false,
 };
 
-let demo: { url: string; close(): Promise<void> };
-let browser: Browser;
-
-before(async () => {
-  const chrome = findChrome();
-  assert.ok(chrome, chromeHint);
-  assert.ok(existsSync(new URL('../../dist/spotnana-embed.min.js', import.meta.url)), 'Run `npm run build` first.');
-  demo = await startDemo({ port: 0, emulatorPort: 0 });
-  browser = await puppeteer.launch({ executablePath: chrome, args: chromeArgs, headless: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const session = demoInChrome();
 
 /** A page that records the element's events from before any script of its own runs. */
 async function newPage(): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await session.browser.newPage();
   await page.setViewport({ width: 1280, height: 800 });
   await page.evaluateOnNewDocument(() => {
     const seen: string[] = [];
@@ -61,7 +46,7 @@ async function violations(page: Page): Promise<string[]> {
 
 /** Opens `path` and waits until the embed on it has handed its tokens over (or failed). */
 async function openSignedIn(page: Page, path: string) {
-  await page.goto(`${demo.url}${path}`, { waitUntil: 'load' });
+  await page.goto(`${session.demo.url}${path}`, { waitUntil: 'load' });
   await page.waitForFunction(() => (window as unknown as { __spotnanaEvents: string[] }).__spotnanaEvents.length > 0, {
     timeout: 0,
   });
@@ -89,7 +74,7 @@ describe('accessibility of the demo pages (axe-core)', () => {
       await page.evaluate(() =>
         fetch('/session/sign-out', { method: 'POST', headers: { accept: 'application/json' } }),
       );
-      await page.goto(`${demo.url}/`, { waitUntil: 'load' });
+      await page.goto(`${session.demo.url}/`, { waitUntil: 'load' });
       assert.equal(await page.$('spotnana-embed'), null, 'signed out: no embed');
       assert.deepEqual(await violations(page), []);
     } finally {

@@ -3,11 +3,9 @@
 // it; the side panel scrolls when it is taller than the window. Chromium through puppeteer-core;
 // it runs the built package (`npm run build` first when run alone).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
-import { startDemo } from '../../demo/app.mjs';
-import { chromeArgs, chromeHint, findChrome } from '../../scripts/find-chrome.mjs';
+import { describe, it } from 'node:test';
+import type { Frame, Page } from 'puppeteer-core';
+import { demoInChrome } from './demo-in-chrome.ts';
 
 /** Window sizes: a laptop, and a narrow window where the panels stack under the embed. */
 const VIEWPORTS = [
@@ -17,26 +15,14 @@ const VIEWPORTS = [
 /** Sub-pixel rounding that is not an overflow. */
 const TOLERANCE_PX = 1;
 
-let demo: { url: string; embedUrl: string; close(): Promise<void> };
-let browser: Browser;
-
-before(async () => {
-  const chrome = findChrome();
-  assert.ok(chrome, chromeHint);
-  assert.ok(existsSync(new URL('../../dist/spotnana-embed.min.js', import.meta.url)), 'Run `npm run build` first.');
-  demo = await startDemo({ port: 0, emulatorPort: 0 });
-  browser = await puppeteer.launch({ executablePath: chrome, args: chromeArgs, headless: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const session = demoInChrome();
 
 /** Opens the demo and waits until the embed app shows its signed-in view. */
 async function openSignedIn(page: Page): Promise<Frame> {
-  await page.goto(`${demo.url}/`, { waitUntil: 'load' });
-  const frame = await page.waitForFrame((candidate) => candidate.url().startsWith(demo.embedUrl), { timeout: 0 });
+  await page.goto(`${session.demo.url}/`, { waitUntil: 'load' });
+  const frame = await page.waitForFrame((candidate) => candidate.url().startsWith(session.demo.embedUrl), {
+    timeout: 0,
+  });
   await frame.waitForSelector('[data-view="signed-in"]:not([hidden])', { visible: true, timeout: 0 });
   return frame;
 }
@@ -77,7 +63,7 @@ function overflows(context: Page | Frame, boxes: string): Promise<string[]> {
 describe('layout of the demo', () => {
   for (const viewport of VIEWPORTS) {
     it(`${viewport.width}×${viewport.height}: nothing spills out of its card, on the page or in the embed app`, async () => {
-      const page = await browser.newPage();
+      const page = await session.browser.newPage();
       try {
         await page.setViewport(viewport);
         const frame = await openSignedIn(page);
@@ -90,7 +76,7 @@ describe('layout of the demo', () => {
   }
 
   it('the side panel scrolls when it is taller than the window', async () => {
-    const page = await browser.newPage();
+    const page = await session.browser.newPage();
     try {
       await page.setViewport({ width: 1280, height: 600 });
       await openSignedIn(page);

@@ -4,44 +4,19 @@
 // route, postMessage between the page and the emulator's embed app in a cross-site iframe.
 // Needs the build (dist/spotnana-embed.min.js and the package's dist): `npm test` builds first.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
-import { chromeArgs, chromeHint, findChrome } from '../../scripts/find-chrome.mjs';
-import { startDemo } from '../../demo/app.mjs';
-
-interface Demo {
-  url: string;
-  emulatorUrl?: string;
-  close(): Promise<void>;
-}
+import { before, describe, it } from 'node:test';
+import type { Frame, Page } from 'puppeteer-core';
+import { demoInChrome } from './demo-in-chrome.ts';
 
 const WAIT = 20_000;
-let demo: Demo;
-let browser: Browser;
 let page: Page;
 const logs: string[] = [];
 const pageErrors: string[] = [];
-
-before(async () => {
-  const chrome = findChrome();
-  assert.ok(chrome, chromeHint);
-  assert.ok(existsSync(new URL('../../dist/spotnana-embed.min.js', import.meta.url)), 'Run `npm run build` first.');
-  demo = await startDemo({ port: 0, emulatorPort: 0, log: (line: string) => logs.push(line) });
-  browser = await puppeteer.launch({ executablePath: chrome, args: chromeArgs, headless: true });
-  page = await browser.newPage();
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-  await page.setViewport({ width: 1280, height: 800 });
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const session = demoInChrome({ log: (line: string) => logs.push(line) });
 
 /** The embed app's frame (cross-site: an out-of-process iframe), once it is there. */
 function embedFrame(): Frame | undefined {
-  return page.frames().find((frame) => frame.url().startsWith(`${demo.emulatorUrl}/`));
+  return page.frames().find((frame) => frame.url().startsWith(`${session.demo.emulatorUrl}/`));
 }
 
 /** Polls the embed app until `read` gives `expected` (frames come and go with reloads). */
@@ -95,8 +70,15 @@ async function waitForEvents(type: string, atLeast: number, code?: string): Prom
 }
 
 describe('the whole sequence in Chromium', () => {
+  // Inside the describe: it runs after the file's hooks that start the demo and Chromium.
+  before(async () => {
+    page = await session.browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    await page.setViewport({ width: 1280, height: 800 });
+  });
+
   it('opens signed in: a real exchange, the user-detail call, and the user’s email inside the iframe', async () => {
-    await page.goto(`${demo.url}/`, { waitUntil: 'load' });
+    await page.goto(`${session.demo.url}/`, { waitUntil: 'load' });
     await waitInFrame(signedInEmail, 'alice@example.com');
     const text = logs.join('\n');
     const userDetail = new RegExp(
