@@ -5,8 +5,9 @@
 //   2. One build (`npm run build`).
 //   3. `typecheck`, `lint` and every `test:*` script of package.json, each run even when an
 //      earlier one failed; `test:browser` once per engine found (Chromium, Firefox, WebKit).
-//   4. One summary line per suite (its passed, failed and skipped counts, and its time), then
-//      a last line `N passed, N failed`, and a non-zero exit when anything failed.
+//   4. One summary line per suite (its passed, failed and skipped counts, and its time), each
+//      failed test named under its suite's line, then a last line `N passed, N failed`, and a
+//      non-zero exit when anything failed: the end of a long log says what failed.
 //
 // `node scripts/test.mjs [--no-build] [name...]` runs only the suites whose name contains one
 // of the names (e.g. `node scripts/test.mjs --no-build node webkit`).
@@ -29,6 +30,8 @@ const CHECKS = ['typecheck', 'lint'];
 /** Scripts that run others (this runner) and so are not suites of their own. */
 const RUNS_THIS_RUNNER = /scripts\/test\.mjs/;
 const MS_PER_S = 1000;
+/** Failed tests named in the summary, per suite (the log above has them all). */
+const FAILURES_SHOWN = 20;
 
 // Under `npm test`, `node` is the first on npm's PATH, which puts node_modules/.bin first: a
 // dependency's own `node` bin would run everything. Run on the Node that runs npm instead.
@@ -123,7 +126,13 @@ async function run(suite) {
   });
   const code = await new Promise((resolve) => child.on('close', (exitCode, signal) => resolve(exitCode ?? signal)));
   current = undefined;
-  const result = { label: suite.label, seconds: (Date.now() - started) / MS_PER_S, ...counts(output, code) };
+  const text = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''); // eslint-disable-line no-control-regex
+  const result = {
+    label: suite.label,
+    seconds: (Date.now() - started) / MS_PER_S,
+    failures: failures(text),
+    ...counts(text, code),
+  };
   results.push(result);
   return result;
 }
@@ -133,8 +142,7 @@ async function run(suite) {
  * scripts/wtr-summary-reporter.mjs), node:test's (spec or TAP). A suite without counts (a type
  * check, a lint) counts as one check. A non-zero exit with no failure counted is one failure.
  */
-function counts(output, code) {
-  const text = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''); // eslint-disable-line no-control-regex
+function counts(text, code) {
   const total = { passed: 0, failed: 0, skipped: 0, counted: false };
   for (const [, passed, failed, skipped] of text.matchAll(
     /^\S[^:\n]*: (\d+) passed, (\d+) failed, (\d+) skipped \(\d+ files?\)$/gm,
@@ -150,6 +158,24 @@ function counts(output, code) {
   if (!total.counted) add(total, code === 0 ? 1 : 0, code === 0 ? 0 : 1, 0);
   else if (code !== 0 && total.failed === 0) total.failed = 1;
   return total;
+}
+
+/**
+ * The failed tests a suite's output names: the `✖` lines under Web Test Runner's count lines
+ * (scripts/wtr-summary-reporter.mjs), and node:test's "failing tests" list (spec reporter): the
+ * file and line, the test's name and its error's first line.
+ */
+function failures(text) {
+  const found = [...text.matchAll(/^\S[^:\n]*: \d+ passed, \d+ failed.*\n((?: {2}✖ .*\n?)*)/gm)].flatMap(([, lines]) =>
+    lines
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.trim().slice(2)),
+  );
+  for (const [, where, name, error] of text.matchAll(/^test at (\S+)\n✖ (.+?)(?: \([\d.]+ms\))?\n\s*(.*)$/gm)) {
+    found.push(`${where} › ${name}: ${error}`);
+  }
+  return [...new Set(found)];
 }
 
 function add(total, passed, failed, skipped) {
@@ -175,6 +201,9 @@ function summary() {
     console.log(
       `${status} ${r.label.padEnd(width)}  ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped  ${r.seconds.toFixed(1)} s`,
     );
+    for (const failure of r.failures.slice(0, FAILURES_SHOWN)) console.log(`       ✖ ${failure}`);
+    if (r.failures.length > FAILURES_SHOWN)
+      console.log(`       … and ${r.failures.length - FAILURES_SHOWN} more above`);
   }
   for (const m of missing) console.log(`skip ${`test:browser (${m.name})`.padEnd(width)}  not run: ${m.hint}`);
   console.log(`${passed} passed, ${failed} failed`);
