@@ -5,6 +5,7 @@
 //   /__reports?id=    what frame `id` received, for the test page (same server)
 //   /token?key=&s=    a token endpoint whose answers follow the script `s`, attempt by attempt
 //   /__token-log?key= the requests it got
+//   /__token-attempts?prefix=  how many requests each key that starts with `prefix` got
 //   /__env            where the third, closing and control origins live
 //   /__hostile-payloads.mjs  the hostile matrix's payloads (test/support/hostile-payloads.mjs)
 //   /__csp/page?...   a page of its own under a strict CSP with Trusted Types (csp.test.ts)
@@ -255,6 +256,13 @@ export async function handle(req, res) {
     res.end(JSON.stringify(tokenLogs.get(q.get('key')) ?? []));
     return true;
   }
+  if (url.pathname === '/__token-attempts') {
+    const prefix = q.get('prefix') ?? '';
+    const attempts = [...tokenLogs].filter(([key]) => key.startsWith(prefix)).map(([key, log]) => [key, log.length]);
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(Object.fromEntries(attempts)));
+    return true;
+  }
   if (url.pathname === '/__hostile-payloads.mjs') {
     // Loaded by frames of every origin, sandboxed ones (origin "null") included: CORS-open.
     const body = await readFile(new URL('./hostile-payloads.mjs', import.meta.url));
@@ -420,7 +428,7 @@ closing.unref();
 // origin of their own, CORS-open. A browser opens at most 6 connections to one origin: asked
 // on the page's origin, these polls would queue the element's own token requests behind them
 // (and a short token-timeout would then run out on a loaded machine).
-const CONTROL_PATHS = new Set(['/__reports', '/__token-log', '/__csp-reports', '/__release']);
+const CONTROL_PATHS = new Set(['/__reports', '/__token-log', '/__token-attempts', '/__csp-reports', '/__release']);
 const control = createServer((req, res) => {
   res.setHeader('access-control-allow-origin', '*');
   if (!CONTROL_PATHS.has(new URL(req.url, 'http://x').pathname)) return void res.writeHead(404).end();
