@@ -18,7 +18,7 @@ const firstLine = (message = '') => {
 
 /**
  * @param {import('@web/test-runner-core').TestSuiteResult | undefined} suite
- * @param {string[]} path the names of the enclosing suites
+ * @param {string[]} path the test file, then the names of the enclosing suites
  */
 function count(suite, totals, failures, path = []) {
   if (!suite) return totals;
@@ -45,9 +45,7 @@ export function summaryReporter() {
         const totals = byBrowser.get(name) ?? { passed: 0, failed: 0, skipped: 0, files: 0, failures: [] };
         const before = totals.failed;
         const file = relative(process.cwd(), session.testFile);
-        const failures = [];
-        count(session.testResults, totals, failures);
-        totals.failures.push(...failures.map((failure) => `${file} › ${failure}`));
+        count(session.testResults, totals, totals.failures, [file]);
         if (session.passed === false && totals.failed === before) {
           totals.failed++;
           const why = session.errors.map((e) => firstLine(e.message)).find(Boolean) ?? 'the file did not finish';
