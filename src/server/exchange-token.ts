@@ -3,13 +3,14 @@
 // a form-encoded POST to <api base>/v2/auth/oauth2-token.
 // Input: credentials, subject token, env or apiUrl. Output: camelCase tokens, or a TokenExchangeError.
 //
-// Web APIs only, and none that a supported runtime lacks: no AbortSignal.any (missing in
-// the Edge Runtime and in Node before 20.3), no AbortSignal.timeout.
+// The policy (what is retried, how long to wait) is here; the mechanism (capped read,
+// retries, the deadline) is shared with the element's token client (shared/http.ts).
+// Web APIs only, and none that a supported runtime lacks.
+import { abortable, BodyTooLargeError, deadline, readCapped, retry, type RetryPolicy } from '../shared/http.js';
 import { parseRetryAfter } from '../shared/retry-after.js';
 import { type ApiTarget, tokenEndpointUrl } from './env.js';
 import { TokenExchangeError, type TokenExchangeErrorCode, type TokenExchangeErrorInit } from './errors.js';
 import { type Redactor, createRedactor, redactedCause } from './redact.js';
-import { sleep } from '../shared/sleep.js';
 
 /** `grant_type` of RFC 8693 token exchange. */
 export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -104,7 +105,11 @@ export async function exchangeToken(options: ExchangeTokenOptions): Promise<Toke
     ['scope', 'openid'],
   ]).toString();
 
-  const bound = boundCall(timeout, options.signal);
+  const bound = deadline(
+    timeout,
+    options.signal,
+    () => new TokenExchangeError('timeout', `Spotnana token exchange timed out after ${timeout} ms`),
+  );
   const call: Call = {
     url,
     body,
@@ -113,30 +118,19 @@ export async function exchangeToken(options: ExchangeTokenOptions): Promise<Toke
     redact: createRedactor([clientSecret, subjectToken]),
   };
   const startedAt = Date.now();
-  try {
-    for (let attempt = 1; ; attempt++) {
-      let failure: TokenExchangeError;
-      try {
-        return await sendOnce(call);
-      } catch (error) {
-        if (options.signal?.aborted) throw options.signal.reason;
-        if (bound.timedOut)
-          throw new TokenExchangeError('timeout', `Spotnana token exchange timed out after ${timeout} ms`);
-        failure = error instanceof TokenExchangeError ? error : networkError(error, call.redact);
-      }
-      if (attempt >= MAX_ATTEMPTS || !isRetryable(failure)) throw failure;
-
+  const policy: RetryPolicy = {
+    attempts: MAX_ATTEMPTS,
+    wait(failure) {
+      if (!(failure instanceof TokenExchangeError) || !isRetryable(failure)) return undefined;
       const wait = parseRetryAfter(failure.retryAfter) ?? RETRY_BACKOFF + Math.random() * RETRY_BACKOFF;
       // Retrying sooner than Spotnana asked would add to its load; waiting past our own
       // deadline would only turn a clear answer into a timeout. Either way: fail now.
-      if (wait > MAX_RETRY_WAIT || Date.now() - startedAt + wait >= timeout) throw failure;
-      try {
-        await sleep(wait, call.signal);
-      } catch {
-        if (options.signal?.aborted) throw options.signal.reason;
-        throw new TokenExchangeError('timeout', `Spotnana token exchange timed out after ${timeout} ms`);
-      }
-    }
+      return wait > MAX_RETRY_WAIT || Date.now() - startedAt + wait >= timeout ? undefined : wait;
+    },
+  };
+  try {
+    // An abort (the caller's, or the deadline's) rejects with its reason: the caller's own, or a timeout error.
+    return await retry(() => sendOnce(call), policy, call.signal);
   } finally {
     bound.release();
   }
@@ -169,31 +163,9 @@ interface Call {
 }
 
 /**
- * One signal for the caller's `signal` and the deadline, without AbortSignal.any or
- * AbortSignal.timeout; `release()` clears the timer and the listener.
+ * One attempt: a controller of its own, so that an answer over the cap can close its
+ * connection. An abort rejects with its reason; any other failure is a TokenExchangeError.
  */
-function boundCall(timeout: number, callerSignal: AbortSignal | undefined) {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeout);
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
-  callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  return {
-    signal: controller.signal,
-    get timedOut() {
-      return timedOut;
-    },
-    release() {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-    },
-  };
-}
-
-/** One attempt: a controller of its own, so that an answer over the cap can close its connection. */
 async function sendOnce(call: Call): Promise<TokenExchangeResult> {
   const attempt = new AbortController();
   const onAbort = () => attempt.abort(call.signal.reason);
@@ -213,9 +185,12 @@ async function sendOnce(call: Call): Promise<TokenExchangeResult> {
       call.signal,
     );
     if (response.status >= 200 && response.status < 300) {
-      return parseTokens(await readCapped(response, attempt, call.signal));
+      return parseTokens(await readBody(response, attempt, call.signal));
     }
     throw await errorFromResponse(response, attempt, call);
+  } catch (error) {
+    call.signal.throwIfAborted();
+    throw error instanceof TokenExchangeError ? error : networkError(error, call.redact);
   } finally {
     call.signal.removeEventListener('abort', onAbort);
   }
@@ -233,48 +208,21 @@ function networkError(error: unknown, redact: Redactor): TokenExchangeError {
   });
 }
 
-/**
- * The answer's body as text, read chunk by chunk: past 64 KiB it stops, aborts the
- * attempt (which closes the connection) and fails with invalid_response, whatever
- * `Content-Length` says.
- */
-async function readCapped(response: Response, attempt: AbortController, signal: AbortSignal): Promise<string> {
-  const tooLarge = () => {
+/** The answer's body as text; past 64 KiB the attempt is aborted (which closes the connection): invalid_response. */
+async function readBody(response: Response, attempt: AbortController, signal: AbortSignal): Promise<string> {
+  try {
+    return await readCapped(response, MAX_BODY_BYTES, signal);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
     attempt.abort();
-    return new TokenExchangeError(
+    throw new TokenExchangeError(
       'invalid_response',
       'Spotnana token exchange failed: the answer is larger than 64 KiB',
       {
         status: response.status,
       },
     );
-  };
-  const declared = response.headers.get('content-length')?.trim() ?? '';
-  if (/^\d+$/.test(declared) && Number(declared) > MAX_BODY_BYTES) {
-    response.body?.cancel().catch(() => {});
-    throw tooLarge();
   }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await abortable(reader.read(), signal);
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 function parseTokens(text: string): TokenExchangeResult {
@@ -334,7 +282,7 @@ async function errorFromResponse(
     );
   }
   // Over the cap this throws invalid_response: not retried, whatever the status.
-  const text = await readCapped(response, attempt, call.signal);
+  const text = await readBody(response, attempt, call.signal);
   const init: TokenExchangeErrorInit = { status, retryAfter };
   let code: TokenExchangeErrorCode = 'http_error';
   try {
@@ -357,26 +305,4 @@ async function errorFromResponse(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Settles with `promise`, or rejects as soon as `signal` aborts (in case a custom fetch ignores it). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
