@@ -1,5 +1,10 @@
-// The Custom Elements Manifest (custom-elements.json), from the element's JSDoc.
+// The Custom Elements Manifest (custom-elements.json), from the element's JSDoc and, for its
+// options (attributes and properties), from the option table (scripts/manifest-options.mjs).
 // Private (#) members are implementation, and `#emit(type, ...)` is not an event of its own.
+import { readOptions } from './scripts/manifest-options.mjs';
+
+const options = await readOptions();
+
 export default {
   globs: ['src/spotnana-embed.ts'],
   litelement: true,
@@ -13,6 +18,34 @@ export default {
             declaration.events = declaration.events?.filter((e) => e.name?.startsWith('spotnana-'));
           }
         }
+      },
+    },
+    {
+      name: 'options-from-the-table',
+      packageLinkPhase({ customElementsManifest }) {
+        const element = customElementsManifest.modules
+          .flatMap((mod) => mod.declarations ?? [])
+          .find((declaration) => declaration.tagName === 'spotnana-embed');
+        const fields = options.map(({ name, attribute, type, default: value, description }) => ({
+          kind: 'field',
+          name,
+          privacy: 'public',
+          type: { text: type },
+          default: value,
+          description,
+          attribute,
+        }));
+        const attributes = options
+          .filter((option) => option.attribute)
+          .map(({ name, attribute, type, default: value, description }) => ({
+            name: attribute,
+            type: { text: type },
+            default: value,
+            description,
+            fieldName: name,
+          }));
+        element.members = [...fields, ...(element.members ?? [])];
+        element.attributes = attributes;
       },
     },
   ],

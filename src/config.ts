@@ -1,30 +1,21 @@
-// Attributes in, a validated configuration out: the iframe URL, the embed origin that every
-// message is pinned to, the token endpoint and the fetch options; or an EmbedError with the
-// config code. No Lit, no DOM: the caller passes the document's base URL.
+// The options in (by the option table, options.ts), a validated configuration out: the
+// frame (its URL, the embed origin that every message is pinned to, its attributes), where
+// tokens come from and the request that fetches them; or an EmbedError with the config
+// code. No Lit, no DOM: the caller passes the document's base URL.
 
-import { EmbedError } from './error.js';
-import type { ConfigErrorCode } from './events.js';
-import { DEFAULT_ENV, EMBED_BASES, ENV_NAMES, type SpotnanaEnv } from './shared/environments.js';
+import {
+  checkOption,
+  FRAME_OPTIONS,
+  invalid,
+  RELOADING_OPTIONS,
+  type FrameOptionAttributes,
+  type OptionsInput,
+  type TokenCredentials,
+} from './options.js';
+import { EMBED_BASES, type SpotnanaEnv } from './shared/environments.js';
+import type { TokenProvider } from './token-client.js';
 
-export type { SpotnanaEnv } from './shared/environments.js';
-export type TokenCredentials = 'same-origin' | 'include' | 'omit';
-export type TokenFetch = 'eager' | 'on-request';
-
-const TOKEN_CREDENTIALS: TokenCredentials[] = ['same-origin', 'include', 'omit'];
-const TOKEN_FETCH_MODES: TokenFetch[] = ['eager', 'on-request'];
-
-/** The longest `token-timeout` allowed: two minutes. */
-export const MAX_TOKEN_TIMEOUT = 120_000;
-
-/** Every default of the element, in one place (the element's properties start from these). */
-export const DEFAULTS = Object.freeze({
-  env: DEFAULT_ENV,
-  path: '/',
-  tokenCredentials: TOKEN_CREDENTIALS[0],
-  tokenFetch: TOKEN_FETCH_MODES[0],
-  frameTitle: 'Spotnana',
-  tokenTimeout: 10_000,
-});
+export type { SpotnanaEnv, TokenCredentials, TokenFetch } from './options.js';
 
 /** The Spotnana embed app of each environment (the iframe's origin). */
 export { EMBED_BASES };
@@ -33,6 +24,8 @@ export { EMBED_BASES };
 const IDP_PARAM = 'idp';
 const IDP_TOKEN_EXCHANGE = 'token-exchange-auth';
 const ORG_PARAM = 'orgId';
+/** Spotnana learns the host's origin, never the page's path or query, whatever the page's own policy. */
+const FRAME_REFERRER_POLICY: ReferrerPolicy = 'strict-origin-when-cross-origin';
 
 /** `http:` only where nothing leaves the machine (the URL parser has already normalised "127.1" and case). */
 const LOOPBACK_HTTP = /^http:(localhost|127(\.\d+){3}|\[::1\])$/;
@@ -40,35 +33,28 @@ const LOOPBACK_HTTP = /^http:(localhost|127(\.\d+){3}|\[::1\])$/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
 const SAFE_PATH = /^\/(?![/\\])[^\0-\x1f]*$/;
 
-/** What decides the iframe's URL. `null` or `''` mean the default. */
-export interface FrameInput {
-  env?: string | null;
-  embedUrl?: string | null;
-  path?: string | null;
-  orgId?: string | null;
-}
+/** The options that decide the frame. */
+export type FrameInput = Pick<OptionsInput, 'env' | 'embedUrl' | 'path' | 'orgId' | (typeof FRAME_OPTIONS)[number][0]>;
 
-/** What the element's properties hold; `null` or `''` mean the default. */
-export interface ConfigInput extends FrameInput {
-  tokenEndpoint?: string | null;
-  tokenProvider?: unknown;
-  tokenCredentials?: string | null;
-  tokenFetch?: string | null;
-  tokenTimeout?: number | null;
-}
-
-export interface FrameLocation {
+/** The frame, resolved. */
+export interface FrameConfig {
   env: SpotnanaEnv;
   /** The iframe's URL. */
   src: string;
   /** The only origin messages are accepted from and posted to. */
   embedOrigin: string;
+  /** The attributes that options set (its accessible name, its permissions policy). */
+  attributes: FrameOptionAttributes;
 }
 
-export interface EmbedConfig extends FrameLocation {
-  /** Absolute URL of the host's token endpoint; empty when none is set (a tokenProvider may come later). */
-  endpoint: string;
-  credentials: TokenCredentials;
+/** Where tokens come from: the host's endpoint, or a provider that replaces it. `kind` is the `spotnana-error` source of its failures. */
+export type TokenSource =
+  { kind: 'token-provider'; provider: TokenProvider } | { kind: 'token-endpoint'; url: string; init: RequestInit };
+
+export interface EmbedConfig extends FrameConfig {
+  /** Undefined while neither `token-endpoint` nor `tokenProvider` is set (a framework may set one later). */
+  source?: TokenSource;
+  /** Fetch tokens as soon as the session starts (`token-fetch="eager"`). */
   eager: boolean;
   /** Milliseconds one token attempt may take. */
   timeout: number;
@@ -76,20 +62,8 @@ export interface EmbedConfig extends FrameLocation {
   reloadKey: string;
 }
 
-const invalid = (code: ConfigErrorCode, name: string, expected: string, value: unknown) =>
-  new EmbedError({ source: 'config', code, message: `${name} must be ${expected}, not "${value}".` });
-
-/** `value`, or the first allowed value when it is empty. */
-function oneOf<T extends string>(
-  value: string | null | undefined,
-  allowed: readonly T[],
-  name: string,
-  code: ConfigErrorCode = 'invalid-option',
-): T {
-  const chosen = (value || allowed[0]) as T;
-  if (allowed.includes(chosen)) return chosen;
-  throw invalid(code, name, allowed.join(' or '), value);
-}
+/** An iframe's attributes, by the names that both the DOM and React give them. */
+export type FrameAttributes = FrameOptionAttributes & { src: string; referrerPolicy: ReferrerPolicy };
 
 function parseUrl(value: string, base: string): URL | undefined {
   try {
@@ -99,26 +73,35 @@ function parseUrl(value: string, base: string): URL | undefined {
   }
 }
 
-/** The iframe's URL and origin, or the config error that forbids loading it. */
-export function resolveFrame(input: FrameInput, baseURI: string): FrameLocation {
-  const env = oneOf(input.env, ENV_NAMES, 'env', 'invalid-env');
+/** The iframe's URL, origin and attributes, or the config error that forbids loading it. */
+export function resolveFrame(input: FrameInput, baseURI: string): FrameConfig {
+  const env = checkOption('env', input.env);
+  const embedUrl = checkOption('embedUrl', input.embedUrl);
 
-  const base = parseUrl(input.embedUrl || EMBED_BASES[env], baseURI);
+  const base = parseUrl(embedUrl || EMBED_BASES[env], baseURI);
   if (!base || !(base.protocol === 'https:' || LOOPBACK_HTTP.test(base.protocol + base.hostname))) {
-    throw invalid('invalid-embed-url', 'embed-url', 'https: (or http: on loopback)', input.embedUrl);
+    throw invalid('invalid-embed-url', 'embed-url', 'https: (or http: on loopback)', embedUrl);
   }
 
   // The embed base keeps its own path and `path` is appended to it; the result must stay
   // on the embed origin, whatever the URL parser makes of "//host", "/\host" or "/\t/host".
-  const path = input.path || DEFAULTS.path;
+  const path = checkOption('path', input.path);
   const src = SAFE_PATH.test(path) ? parseUrl(base.pathname.replace(/\/$/, '') + path, base.origin) : undefined;
   if (!src || src.origin !== base.origin) throw invalid('invalid-path', 'path', 'a path starting with one /', path);
 
   const query = src.searchParams;
   query.set(IDP_PARAM, IDP_TOKEN_EXCHANGE);
   query.delete(ORG_PARAM);
-  if (input.orgId) query.set(ORG_PARAM, input.orgId);
-  return { env, src: src.href, embedOrigin: base.origin };
+  const orgId = checkOption('orgId', input.orgId);
+  if (orgId) query.set(ORG_PARAM, orgId);
+  return {
+    env,
+    src: src.href,
+    embedOrigin: base.origin,
+    attributes: Object.fromEntries(
+      FRAME_OPTIONS.map(([name, attribute]) => [attribute, checkOption(name, input[name])]),
+    ) as FrameOptionAttributes,
+  };
 }
 
 /**
@@ -133,30 +116,50 @@ export function frameSrc(input: FrameInput, baseURI: string): string | undefined
   }
 }
 
-/** An integer number of milliseconds from 1 to MAX_TOKEN_TIMEOUT. */
-function tokenTimeout(value: number | null | undefined): number {
-  if (value === null || value === undefined) return DEFAULTS.tokenTimeout;
-  if (Number.isInteger(value) && value >= 1 && value <= MAX_TOKEN_TIMEOUT) return value;
-  throw invalid('invalid-option', 'token-timeout', `an integer from 1 to ${MAX_TOKEN_TIMEOUT}`, value);
+/** The attributes of the frame: the element's own, an adopted early frame, a server render's. */
+export function frameAttributes({ src, attributes }: FrameConfig): FrameAttributes {
+  return { ...attributes, src, referrerPolicy: FRAME_REFERRER_POLICY };
 }
 
-export function resolveConfig(input: ConfigInput, baseURI: string): EmbedConfig {
+/** The token endpoint's request: the element's fetch and the early listener's make exactly this one. */
+export function tokenRequestInit(credentials: TokenCredentials): RequestInit {
+  return {
+    method: 'POST',
+    headers: { Accept: 'application/json' },
+    credentials,
+    cache: 'no-store',
+    // An expired session often redirects to a login page: that is no token answer.
+    redirect: 'manual',
+  };
+}
+
+/** The token endpoint's absolute URL, or undefined when none is set. */
+export function resolveEndpoint(tokenEndpoint: string | null | undefined, baseURI: string): string | undefined {
+  const endpoint = checkOption('tokenEndpoint', tokenEndpoint);
+  if (endpoint === undefined) return undefined;
+  const url = parseUrl(endpoint, baseURI)?.href ?? '';
+  if (!/^https?:/.test(url)) throw invalid('invalid-token-endpoint', 'token-endpoint', 'an http(s) URL', endpoint);
+  return url;
+}
+
+export function resolveConfig(input: OptionsInput, baseURI: string): EmbedConfig {
   const frame = resolveFrame(input, baseURI);
 
   // No token source is no reason to hold the frame back (a framework may set tokenProvider
   // later); the session raises missing-token-endpoint only if the frame asks before one is
   // set. A token-endpoint that is not a URL is an error, unless a tokenProvider replaces it.
-  const endpoint = (input.tokenEndpoint && parseUrl(input.tokenEndpoint, baseURI)?.href) || '';
-  if (input.tokenEndpoint && !input.tokenProvider && !/^https?:/.test(endpoint)) {
-    throw invalid('invalid-token-endpoint', 'token-endpoint', 'an http(s) URL', input.tokenEndpoint);
-  }
+  const provider = checkOption('tokenProvider', input.tokenProvider);
+  const url = provider ? undefined : resolveEndpoint(input.tokenEndpoint, baseURI);
+  const credentials = checkOption('tokenCredentials', input.tokenCredentials);
+  let source: TokenSource | undefined;
+  if (provider) source = { kind: 'token-provider', provider };
+  else if (url) source = { kind: 'token-endpoint', url, init: tokenRequestInit(credentials) };
 
   return {
     ...frame,
-    endpoint,
-    credentials: oneOf(input.tokenCredentials, TOKEN_CREDENTIALS, 'token-credentials'),
-    eager: oneOf(input.tokenFetch, TOKEN_FETCH_MODES, 'token-fetch') === 'eager',
-    timeout: tokenTimeout(input.tokenTimeout),
-    reloadKey: `${frame.env} ${frame.src} ${input.tokenEndpoint ?? ''}`,
+    source,
+    eager: checkOption('tokenFetch', input.tokenFetch) === 'eager',
+    timeout: checkOption('tokenTimeout', input.tokenTimeout),
+    reloadKey: JSON.stringify(RELOADING_OPTIONS.map((name) => checkOption(name, input[name]))),
   };
 }

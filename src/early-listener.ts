@@ -3,9 +3,13 @@
 // listener, an inline classic script placed before the element, keeps what happens in
 // between: the window's `message` events until the element is defined, the `load` events of
 // frames (captured on the document), and optionally the token endpoint's answer.
-//   earlyListenerScript(endpoint?) -> the script's text (for the page's HTML and its CSP hash)
+//   earlyListenerScript(options?)  -> the script's text (for the page's HTML and its CSP hash)
 //   takeEarly...()                 -> what the element's session reads back, once
 // No Lit, no DOM access at module load.
+
+import { tokenRequestInit } from './config.js';
+import { messageOf } from './error.js';
+import { checkOption, type OptionsInput, type TokenCredentials } from './options.js';
 
 /** The global the early listener writes and the element reads. */
 export const EARLY_GLOBAL = 'spotnanaEmbedEarly';
@@ -18,18 +22,46 @@ export interface EarlyRecord {
   l: WeakSet<EventTarget>;
   /** The token endpoint the early request went to, as written in the page. */
   u?: string;
+  /** The early request's options (`RequestInit`): the element takes its answer only for the same request. */
+  r?: RequestInit;
   /** The early token request's answer. */
   t?: Promise<Response>;
 }
 
+/** The options the early listener needs, by the element's option names. */
+export type EarlyListenerOptions = Pick<OptionsInput, 'tokenEndpoint' | 'tokenCredentials'>;
+
+/** A JS literal of `value` (JSON, with a plain object's keys unquoted) that is safe inside an HTML `<script>`: no `</script`, `<!--` or `<script` can appear in it. */
+function scriptLiteral(value: unknown): string {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const members = Object.entries(value).map(([key, member]) => {
+      const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : scriptLiteral(key);
+      return `${name}:${scriptLiteral(member)}`;
+    });
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /**
  * The early listener's source, to inline in the page before `<spotnana-embed>`. With a
- * `tokenEndpoint` it also starts the token request at parse time (the element takes that
- * answer as its eager prefetch), with the options the element itself would use by default.
+ * `tokenEndpoint` it also starts the token request at parse time, exactly as the element
+ * would make it with the same `tokenCredentials` (the element takes that answer as its eager
+ * prefetch). A string is read as `{ tokenEndpoint }`. Throws a TypeError for an invalid option.
  */
-export function earlyListenerScript(tokenEndpoint?: string): string {
+export function earlyListenerScript(options: EarlyListenerOptions | string = {}): string {
+  const { tokenEndpoint, tokenCredentials } = typeof options === 'string' ? { tokenEndpoint: options } : options;
+  let credentials: TokenCredentials;
+  try {
+    credentials = checkOption('tokenCredentials', tokenCredentials);
+  } catch (thrown) {
+    throw new TypeError(messageOf(thrown), { cause: thrown });
+  }
   const tokenRequest = tokenEndpoint
-    ? `;q.u=${JSON.stringify(tokenEndpoint)};q.t=fetch(q.u,{method:'POST',headers:{Accept:'application/json'},cache:'no-store',redirect:'manual'});q.t.catch(()=>0)`
+    ? `;q.u=${scriptLiteral(String(tokenEndpoint))};q.r=${scriptLiteral(tokenRequestInit(credentials))};q.t=fetch(q.u,q.r);q.t.catch(()=>0)`
     : '';
   return (
     `(()=>{const q=window.${EARLY_GLOBAL}={m:[],l:new WeakSet};` +
@@ -52,13 +84,16 @@ export function takeEarlyMessages(record: EarlyRecord, frame: Window): MessageEv
   return taken;
 }
 
-/** Takes (once) the early token answer, when it went to `endpoint` (an absolute URL). */
+/**
+ * Takes (once) the early token answer, when the early listener made `source`'s own request:
+ * the same endpoint URL and the same options (credentials mode included).
+ */
 export function takeEarlyTokenResponse(
   record: EarlyRecord,
-  endpoint: string,
+  source: { url: string; init: RequestInit },
   baseURI: string,
 ): Promise<Response> | undefined {
-  const { t: response, u: url } = record;
+  const { t: response, u: url, r: init } = record;
   if (!response || typeof url !== 'string') return undefined;
   let requested: string | undefined;
   try {
@@ -66,7 +101,7 @@ export function takeEarlyTokenResponse(
   } catch {
     return undefined;
   }
-  if (requested !== endpoint) return undefined;
+  if (requested !== source.url || JSON.stringify(init) !== JSON.stringify(source.init)) return undefined;
   delete record.t;
   return response;
 }

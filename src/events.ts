@@ -5,7 +5,11 @@
 /** Where a `spotnana-error` came from. */
 export type SpotnanaErrorSource = 'config' | 'token-endpoint' | 'token-provider' | 'spotnana';
 
-/** Codes of `source: 'config'`: the element's configuration is invalid and no iframe is loaded. */
+/**
+ * Codes of `source: 'config'`: the element's configuration is wrong. For each code but
+ * `missing-token-endpoint` no iframe is loaded until it is fixed; `missing-token-endpoint`
+ * is raised when the iframe asks while there is no token source, and the iframe stays.
+ */
 export type ConfigErrorCode =
   | 'invalid-env'
   | 'invalid-embed-url'
@@ -58,6 +62,16 @@ export interface SpotnanaEmbedEventMap {
   'spotnana-error': SpotnanaErrorEvent;
   'spotnana-message': SpotnanaMessageEvent;
 }
+
+/** Every event of the element, once each (the record's type makes the list complete: a missing or extra name does not compile). */
+const EVENTS: Record<keyof SpotnanaEmbedEventMap, true> = {
+  'spotnana-load': true,
+  'spotnana-token-request': true,
+  'spotnana-token-sent': true,
+  'spotnana-error': true,
+  'spotnana-message': true,
+};
+export const EVENT_TYPES = Object.keys(EVENTS) as (keyof SpotnanaEmbedEventMap)[];
 
 declare global {
   // The events bubble and compose, so any element or the document may listen.

@@ -22,8 +22,8 @@ import {
   type HTMLAttributes,
   type ReactNode,
 } from 'react';
-import { frameSrc } from './config.js';
-import type { SpotnanaEmbedEventMap } from './events.js';
+import { frameAttributes, resolveFrame, type FrameAttributes } from './config.js';
+import { EVENT_TYPES, type SpotnanaEmbedEventMap } from './events.js';
 import type {
   SpotnanaEmbedAttributes,
   SpotnanaEmbedEventListeners,
@@ -31,6 +31,7 @@ import type {
 } from './framework-typings.js';
 // Registers <spotnana-embed> in the browser (and does nothing on the server).
 import { SpotnanaEmbed as SpotnanaEmbedElement } from './index.js';
+import { ATTRIBUTE_OPTIONS, OPTION_NAMES, OPTIONS, type OptionName } from './options.js';
 
 export type {
   SpotnanaEmbedAttributes,
@@ -38,35 +39,28 @@ export type {
   SpotnanaEmbedProperties,
 } from './framework-typings.js';
 
-/** The element's properties that HTML can carry, each with the attribute it is written as. */
-const ATTRIBUTES = {
-  env: 'env',
-  tokenEndpoint: 'token-endpoint',
-  orgId: 'org-id',
-  path: 'path',
-  embedUrl: 'embed-url',
-  tokenCredentials: 'token-credentials',
-  tokenFetch: 'token-fetch',
-  frameTitle: 'frame-title',
-  allow: 'allow',
-  tokenTimeout: 'token-timeout',
-} as const satisfies Record<Exclude<keyof SpotnanaEmbedProperties, 'tokenProvider'>, keyof SpotnanaEmbedAttributes>;
-
-/** Each event prop, with the element's event it receives. */
-const EVENTS = {
-  onSpotnanaLoad: 'spotnana-load',
-  onSpotnanaTokenRequest: 'spotnana-token-request',
-  onSpotnanaTokenSent: 'spotnana-token-sent',
-  onSpotnanaError: 'spotnana-error',
-  onSpotnanaMessage: 'spotnana-message',
-} as const satisfies Record<string, keyof SpotnanaEmbedEventMap>;
-
-type EventProp = keyof typeof EVENTS;
+/** `spotnana-token-sent` -> `SpotnanaTokenSent`. */
+type PascalCase<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Capitalize<Head>}${PascalCase<Tail>}`
+  : Capitalize<S>;
+type EventType = keyof SpotnanaEmbedEventMap;
+/** The event prop of each event: `onSpotnanaLoad` for `spotnana-load`, ... */
+type EventProp<K extends EventType = EventType> = `on${PascalCase<K>}`;
 
 /** `onSpotnanaLoad`, `onSpotnanaTokenSent`, ...: each receives the element's event. */
 export type SpotnanaEmbedEventProps = {
-  [P in EventProp]?: (event: SpotnanaEmbedEventMap[(typeof EVENTS)[P]]) => void;
+  [K in EventType as EventProp<K>]?: (event: SpotnanaEmbedEventMap[K]) => void;
 };
+
+const eventProp = <K extends EventType>(type: K) =>
+  `on${type.replace(/(?:^|-)(\w)/g, (_, letter: string) => letter.toUpperCase())}` as EventProp<K>;
+
+/** The element's properties that HTML can carry, each with its attribute (from the option table). */
+const ATTRIBUTES: ReadonlyMap<string, string> = new Map(ATTRIBUTE_OPTIONS);
+/** Properties that HTML cannot carry (a function): set on the element after it renders or hydrates. */
+const PROPERTY_ONLY = OPTION_NAMES.filter((name) => !ATTRIBUTES.has(name));
+/** Each event prop, with the element's event it receives. */
+const EVENTS: ReadonlyMap<string, EventType> = new Map(EVENT_TYPES.map((type) => [eventProp(type), type]));
 
 /** The props of the `SpotnanaEmbed` component: the element's properties in camelCase, its event props and the usual HTML ones. */
 export interface SpotnanaEmbedProps
@@ -86,32 +80,39 @@ export interface SpotnanaEmbedProps
   earlyFrame?: boolean;
 }
 
-const FRAME_TITLE = 'Spotnana';
-const FRAME_REFERRER_POLICY = 'strict-origin-when-cross-origin';
 /** No document on the server: a relative `embedUrl` cannot be resolved there, so it gets no early frame, on the server or in the browser. */
 const NO_BASE = 'about:blank';
 
-const isAttributeProp = (name: string): name is keyof typeof ATTRIBUTES => Object.hasOwn(ATTRIBUTES, name);
-const isEventProp = (name: string): name is EventProp => Object.hasOwn(EVENTS, name);
+/** The early frame's attributes, or undefined when the configuration cannot give one. */
+function earlyFrameAttributes(props: SpotnanaEmbedProps): FrameAttributes | undefined {
+  try {
+    return frameAttributes(resolveFrame(props, NO_BASE));
+  } catch {
+    return undefined;
+  }
+}
 
 function render(props: SpotnanaEmbedProps, ref: ForwardedRef<SpotnanaEmbedElement>) {
-  const { tokenProvider } = props;
   const element = useRef<SpotnanaEmbedElement | null>(null);
   const attributes: Record<string, string> = {};
-  const handlers: SpotnanaEmbedEventProps = {};
+  const properties: Partial<Record<OptionName, unknown>> = {};
+  const handlers: Record<string, unknown> = {};
   const rest: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(props)) {
-    if (isAttributeProp(name)) {
-      if (value !== undefined && value !== null) attributes[ATTRIBUTES[name]] = String(value);
-    } else if (isEventProp(name)) {
+    const attribute = ATTRIBUTES.get(name);
+    if (attribute) {
+      if (value !== undefined && value !== null) attributes[attribute] = String(value);
+    } else if (EVENTS.has(name)) {
       handlers[name] = value;
-    } else if (name !== 'tokenProvider' && name !== 'earlyFrame') {
+    } else if (Object.hasOwn(OPTIONS, name)) {
+      properties[name as OptionName] = value;
+    } else if (name !== 'earlyFrame') {
       rest[name] = value;
     }
   }
   // The provider replaces the endpoint. Left in the server's HTML, the attribute would make
   // an element upgraded before hydration fetch the endpoint all the same.
-  if (tokenProvider) delete attributes['token-endpoint'];
+  if (props.tokenProvider) delete attributes[OPTIONS.tokenEndpoint.attribute];
 
   // One listener per event for the element's life; each calls the latest handler, so that
   // a new function on every render costs nothing.
@@ -122,31 +123,27 @@ function render(props: SpotnanaEmbedProps, ref: ForwardedRef<SpotnanaEmbedElemen
   useLayoutEffect(() => {
     const el = element.current;
     if (!el) return undefined;
-    const listeners = Object.entries(EVENTS).map(([prop, type]) => {
-      const listener = (event: Event) =>
-        (latest.current[prop as EventProp] as ((event: Event) => void) | undefined)?.(event);
+    const listeners = [...EVENTS].map(([prop, type]) => {
+      const listener = (event: Event) => (latest.current[prop] as ((event: Event) => void) | undefined)?.(event);
       el.addEventListener(type, listener);
       return () => el.removeEventListener(type, listener);
     });
     return () => listeners.forEach((remove) => remove());
   }, []);
-  useLayoutEffect(() => {
-    if (element.current) element.current.tokenProvider = tokenProvider;
-  }, [tokenProvider]);
+  // React drops custom element properties on hydration: set them here, after hydration and
+  // after a client render alike.
+  useLayoutEffect(
+    () => {
+      const el = element.current as Record<string, unknown> | null;
+      if (el) for (const name of PROPERTY_ONLY) el[name] = properties[name];
+    },
+    PROPERTY_ONLY.map((name) => properties[name]),
+  );
 
   // The first render's frame, kept as it was: the element adopts it once, and a later
   // configuration gets a frame of the element's own, so React must not change this one.
-  const [early] = useState(() => (props.earlyFrame ? frameSrc(props, NO_BASE) : undefined));
-  const frame =
-    early &&
-    createElement('iframe', {
-      key: 'spotnana-early-frame',
-      slot: 'frame',
-      src: early,
-      title: props.frameTitle || FRAME_TITLE,
-      referrerPolicy: FRAME_REFERRER_POLICY,
-      allow: props.allow || undefined,
-    });
+  const [early] = useState(() => (props.earlyFrame ? earlyFrameAttributes(props) : undefined));
+  const frame = early && createElement('iframe', { key: 'spotnana-early-frame', slot: 'frame', ...early });
 
   const setElement = useCallback(
     (node: SpotnanaEmbedElement | null) => {

@@ -6,15 +6,15 @@
 //   - the loop guard (handshake.ts) and the silent-frame timer;
 //   - the eager prefetch, its freshness, and answering each request at most once;
 //   - one AbortController: when the session stops, its fetches stop and nothing is posted.
-// Input: a validated EmbedConfig, the current token provider, a SessionReport.
+// Input: a validated EmbedConfig (again on every change that needs no reload), a SessionReport.
 // Output: calls to the SessionReport, which the element turns into events and views.
 
-import type { EmbedConfig } from './config.js';
+import { frameAttributes, type EmbedConfig } from './config.js';
 import { earlyRecord, takeEarlyMessages, takeEarlyTokenResponse } from './early-listener.js';
 import { errorDetail } from './error.js';
 import type { SpotnanaErrorDetail } from './events.js';
 import { TOKEN_EXCHANGE_REQUEST, TOKEN_EXCHANGE_RESPONSE, classifyMessage, createLoopGuard } from './handshake.js';
-import { fetchTokens, type TokenProvider, type Tokens } from './token-client.js';
+import { fetchTokens, type Tokens } from './token-client.js';
 
 /** How the session tells the element what happened. */
 export interface SessionReport {
@@ -27,8 +27,6 @@ export interface SessionReport {
 
 export interface SessionOptions {
   config: EmbedConfig;
-  /** The token provider as it is now (a framework may set or replace it at any time). */
-  provider: () => TokenProvider | null | undefined;
   report: SessionReport;
   /** The page's early frame, when its URL is the one this session would build. */
   adopt?: HTMLIFrameElement;
@@ -39,7 +37,6 @@ export const FRESHNESS_MARGIN_MS = 60_000;
 /** A frame that has not asked for tokens this long after its first load is reported. */
 export const SILENT_FRAME_MS = 15_000;
 const MS_PER_SECOND = 1000;
-const REFERRER_POLICY = 'strict-origin-when-cross-origin';
 
 /** A fetched token set, and until when it may serve as the prefetched set. */
 type HeldTokens = Tokens & { freshUntil: number };
@@ -57,7 +54,6 @@ export class EmbedSession {
   readonly frame: HTMLIFrameElement;
   readonly adopted: boolean;
   #config: EmbedConfig;
-  readonly #provider: SessionOptions['provider'];
   readonly #report: SessionReport;
   readonly #abort = new AbortController();
   readonly #guard = createLoopGuard(() =>
@@ -70,12 +66,12 @@ export class EmbedSession {
   #silentCheckDue = true;
   #silentTimer?: ReturnType<typeof setTimeout>;
 
-  constructor({ config, provider, report, adopt }: SessionOptions) {
+  constructor({ config, report, adopt }: SessionOptions) {
     this.#config = config;
-    this.#provider = provider;
     this.#report = report;
     this.adopted = !!adopt;
     this.frame = adopt ?? this.#createFrame(config.src);
+    this.#applyFrameAttributes();
   }
 
   get config(): EmbedConfig {
@@ -91,13 +87,14 @@ export class EmbedSession {
     if (this.adopted) this.#takeOverEarlyFrame();
   }
 
-  /** Options that need no reload (credentials, fetch mode, timeout) apply from the next fetch. */
+  /**
+   * Options that need no reload apply now: the frame's title and `allow` at once, the token
+   * source, credentials and timeout from the next fetch. A token source set only now (a
+   * framework sets tokenProvider after the element connected) starts the eager prefetch.
+   */
   update(config: EmbedConfig) {
     this.#config = config;
-  }
-
-  /** A token source may have been set (a framework sets tokenProvider after the element connected). */
-  sourceChanged() {
+    this.#applyFrameAttributes();
     this.#startPrefetch();
   }
 
@@ -111,20 +108,27 @@ export class EmbedSession {
   }
 
   #createFrame(src: string): HTMLIFrameElement {
+    // Not yet in the document: it loads once the element inserts it, with the attributes
+    // the constructor sets (the referrer policy among them) already in place.
     const frame = document.createElement('iframe');
     frame.setAttribute('part', 'frame');
-    // Spotnana learns the host's origin, never the page's path or query, whatever the page's policy.
-    frame.referrerPolicy = REFERRER_POLICY;
     frame.src = src;
     return frame;
   }
 
-  #hasTokenSource(): boolean {
-    return !!this.#provider() || this.#config.endpoint !== '';
+  /** The frame's attributes as the configuration gives them, its URL aside. */
+  #applyFrameAttributes() {
+    for (const [name, value] of Object.entries(frameAttributes(this.#config))) {
+      // Setting the URL again would reload the frame: it is set once, when the frame is created.
+      if (name === 'src') continue;
+      const attribute = name.toLowerCase();
+      if (value) this.frame.setAttribute(attribute, value);
+      else this.frame.removeAttribute(attribute);
+    }
   }
 
   #startPrefetch() {
-    if (this.#prefetchStarted || !this.#config.eager || !this.#hasTokenSource() || this.#abort.signal.aborted) return;
+    if (this.#prefetchStarted || !this.#config.eager || !this.#config.source || this.#abort.signal.aborted) return;
     this.#prefetchStarted = true;
     // In parallel with the iframe's load. A failed prefetch is dropped so that a request
     // arriving later starts a fetch of its own.
@@ -135,11 +139,12 @@ export class EmbedSession {
     });
   }
 
-  /** The early listener's token answer, when it went to this session's endpoint (taken once). */
+  /** The early listener's token answer, when it made this session's own request (taken once). */
   #earlyTokenResponse(): Promise<Response> | undefined {
     const record = earlyRecord();
-    if (!record || !this.adopted || this.#provider()) return undefined;
-    return takeEarlyTokenResponse(record, this.#config.endpoint, document.baseURI);
+    const { source } = this.#config;
+    if (!record || !this.adopted || source?.kind !== 'token-endpoint') return undefined;
+    return takeEarlyTokenResponse(record, source, document.baseURI);
   }
 
   /** An adopted frame may have loaded and asked before the element was defined. */
@@ -184,12 +189,6 @@ export class EmbedSession {
     clearTimeout(this.#silentTimer);
     this.#report.request();
 
-    if (!this.#prefetch && !this.#hasTokenSource()) {
-      // It gets no answer; a later request, once a source is set, is answered.
-      this.#report.error({ source: 'config', code: 'missing-token-endpoint', message: MISSING_SOURCE_MESSAGE });
-      return;
-    }
-
     // The prefetched set serves the first request only, and only while fresh; a request
     // that arrives while it is in flight waits for it. Every other request fetches anew.
     const prefetch = this.#prefetch;
@@ -208,21 +207,24 @@ export class EmbedSession {
     this.#report.sent(prefetched);
   }
 
-  /** One token set, or undefined after reporting why (an aborted fetch is no error). */
+  /** One token set from the source configured now, or undefined after reporting why (an aborted fetch is no error). */
   async #fetch(firstResponse?: Promise<Response>): Promise<HeldTokens | undefined> {
     const { signal } = this.#abort;
-    const config = this.#config;
-    const provider = this.#provider() ?? undefined;
-    const source = provider ? 'token-provider' : 'token-endpoint';
+    const { source, timeout, env, embedOrigin } = this.#config;
+    if (!source) {
+      // The request gets no answer; a later one, once a source is set, is answered.
+      this.#report.error({ source: 'config', code: 'missing-token-endpoint', message: MISSING_SOURCE_MESSAGE });
+      return undefined;
+    }
     try {
-      const tokens = await fetchTokens({ ...config, provider, signal, firstResponse });
+      const tokens = await fetchTokens({ source, timeout, env, embedOrigin, signal, firstResponse });
       const lifetime = tokens.expiresIn === undefined ? undefined : tokens.expiresIn * MS_PER_SECOND;
       const freshFor = lifetime === undefined ? FRESHNESS_MARGIN_MS : lifetime - FRESHNESS_MARGIN_MS;
       return { ...tokens, freshUntil: Date.now() + freshFor };
     } catch (thrown) {
       if (!signal.aborted) {
-        const code = provider ? 'provider-error' : 'network-error';
-        this.#report.error(errorDetail(thrown, { source, code, message: `The ${source} failed.` }));
+        const code = source.kind === 'token-provider' ? 'provider-error' : 'network-error';
+        this.#report.error(errorDetail(thrown, { source: source.kind, code, message: `The ${source.kind} failed.` }));
       }
       return undefined;
     }

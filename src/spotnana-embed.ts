@@ -2,24 +2,34 @@
 // (config.ts), starts one EmbedSession per iframe life (session.ts) and turns what the
 // session reports into events and views. Tokens never pass through here.
 
-import { ReactiveElement, type PropertyValues } from 'lit';
-import {
-  DEFAULTS,
-  resolveConfig,
-  type EmbedConfig,
-  type SpotnanaEnv,
-  type TokenCredentials,
-  type TokenFetch,
-} from './config.js';
+import { ReactiveElement, type PropertyDeclarations } from 'lit';
+import { resolveConfig, type EmbedConfig } from './config.js';
 import { errorDetail } from './error.js';
 import type { SpotnanaEmbedEventMap, SpotnanaErrorDetail } from './events.js';
+import { isFrameOption, OPTION_NAMES, ROWS, type SpotnanaEmbedOptions } from './options.js';
 import { EmbedSession, type SessionReport } from './session.js';
 import { styles } from './spotnana-embed.styles.js';
 import { errorView, frameSlot, loadingView } from './spotnana-embed.views.js';
-import type { TokenProvider } from './token-client.js';
 
-/** Properties whose changes apply to the iframe's attributes only: no validation, no reload. */
-const FRAME_OPTIONS = new Set<PropertyKey>(['frameTitle', 'allow']);
+/**
+ * What the element shows: nothing yet (`idle`: a session starts on the next update), the
+ * loading view until tokens are sent, nothing once they are (`ready`), the error view
+ * (no message: the host prevented it), or nothing after `signOut()`.
+ */
+type State =
+  | { name: 'idle' }
+  | { name: 'loading' }
+  | { name: 'ready' }
+  | { name: 'error'; message?: string }
+  | { name: 'signed-out' };
+
+/** Each option as a reactive property: its attribute (or none) from the option table. */
+const OPTION_PROPERTIES: PropertyDeclarations = Object.fromEntries(
+  OPTION_NAMES.map((name) => {
+    const { attribute, numeric } = ROWS[name];
+    return [name, { attribute, type: numeric ? Number : String }];
+  }),
+);
 /** The page's early frame, declared in the element's light DOM. */
 const EARLY_FRAME = ':scope > iframe[slot="frame"]';
 const CONFIG_FAILURE: SpotnanaErrorDetail = {
@@ -27,6 +37,11 @@ const CONFIG_FAILURE: SpotnanaErrorDetail = {
   code: 'invalid-option',
   message: 'The configuration is invalid.',
 };
+
+// The options' properties (env, tokenEndpoint, ...) are declared by the option table: the
+// class and this interface merge, so that the table stays their one source.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface SpotnanaEmbed extends SpotnanaEmbedOptions {}
 
 /**
  * Embeds the Spotnana travel platform: renders its iframe, gets tokens from the host's
@@ -58,75 +73,33 @@ const CONFIG_FAILURE: SpotnanaErrorDetail = {
  * @cssprop [--spotnana-embed-accent=#0b57d0] - The retry button and the progress bar.
  * @cssprop [--spotnana-embed-font=system-ui] - Font family of the loading and error views.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SpotnanaEmbed extends ReactiveElement {
   static override styles = styles;
 
-  static override properties = {
-    env: {},
-    tokenEndpoint: { attribute: 'token-endpoint' },
-    orgId: { attribute: 'org-id' },
-    path: {},
-    embedUrl: { attribute: 'embed-url' },
-    tokenCredentials: { attribute: 'token-credentials' },
-    tokenFetch: { attribute: 'token-fetch' },
-    frameTitle: { attribute: 'frame-title' },
-    allow: {},
-    tokenTimeout: { attribute: 'token-timeout', type: Number },
-    tokenProvider: { attribute: false },
-  };
-
-  /** `sandbox` or `production`: picks the embed base. */
-  declare env: SpotnanaEnv;
-  /** URL of the host backend's token endpoint; relative URLs resolve against the document. */
-  declare tokenEndpoint?: string;
-  /** Sent as the `orgId` query parameter (left out when empty). */
-  declare orgId?: string;
-  /** Path (and optional query) inside the embed app; must start with a single `/`. */
-  declare path: string;
-  /** Overrides the env's embed base: `https:`, or `http:` for localhost, 127.0.0.0/8 and [::1]. */
-  declare embedUrl?: string;
-  /** Fetch credentials mode for the token endpoint: `same-origin`, `include` or `omit`. */
-  declare tokenCredentials: TokenCredentials;
-  /** `eager`: fetch tokens as soon as the element connects; `on-request`: only when the iframe asks. */
-  declare tokenFetch: TokenFetch;
-  /** Accessible name of the iframe. */
-  declare frameTitle: string;
-  /** The iframe's `allow` attribute (permissions policy), e.g. `clipboard-write; fullscreen`. */
-  declare allow?: string;
-  /** Milliseconds one token-endpoint attempt (or the provider) may take before it is aborted: an integer from 1 to 120000. */
-  declare tokenTimeout: number;
-  /** Replaces the fetch of `token-endpoint` when set; not retried, aborted through `signal` after `token-timeout` ms. */
-  declare tokenProvider: TokenProvider | undefined;
+  // One reactive property per option; their types, docs and defaults are in options.ts.
+  static override properties = OPTION_PROPERTIES;
 
   /** The current iframe's life; none while signed out, disconnected or misconfigured. */
   #session?: EmbedSession;
-  /** Start a new session on the next update: on connect, after reload(). */
-  #sessionDue = true;
+  #state: State = { name: 'idle' };
   /** Only the first session may adopt the page's early frame. */
   #mayAdopt = true;
-  #signedOut = false;
-  /** The loading view shows from a session's start until tokens are sent or something fails. */
-  #loading = false;
-  /** The error view shows while this holds a message. */
-  #errorMessage?: string;
   /** The view in the shadow root, and the state it shows. */
-  #view?: { key: string; node: HTMLElement };
+  #view?: { state: State; node?: HTMLElement };
   readonly #frameSlot = frameSlot();
 
   constructor() {
     super();
-    this.env = DEFAULTS.env;
-    this.path = DEFAULTS.path;
-    this.tokenCredentials = DEFAULTS.tokenCredentials;
-    this.tokenFetch = DEFAULTS.tokenFetch;
-    this.frameTitle = DEFAULTS.frameTitle;
-    this.tokenTimeout = DEFAULTS.tokenTimeout;
+    for (const name of OPTION_NAMES) {
+      const { default: value } = ROWS[name];
+      if (value !== undefined) (this as Record<string, unknown>)[name] = value;
+    }
   }
 
   override connectedCallback() {
     super.connectedCallback();
-    this.#sessionDue = true;
-    this.requestUpdate();
+    if (this.#state.name !== 'signed-out') this.#setState({ name: 'idle' });
   }
 
   override disconnectedCallback() {
@@ -136,17 +109,17 @@ export class SpotnanaEmbed extends ReactiveElement {
 
   // The configuration is validated here, in the update, not in the constructor or
   // connectedCallback: frameworks set properties after inserting the element.
-  protected override willUpdate(changed: PropertyValues<this>) {
-    const configChanged = [...changed.keys()].some((key) => !FRAME_OPTIONS.has(key));
-    if (this.isConnected && !this.#signedOut && (this.#sessionDue || configChanged)) {
-      this.#applyConfig(changed.has('tokenProvider'));
-    }
-    this.#applyFrameOptions();
+  protected override willUpdate(changed: Map<PropertyKey, unknown>) {
+    if (!this.isConnected || this.#state.name === 'signed-out') return;
+    // A change of the frame's attributes alone cannot make an invalid configuration valid:
+    // with no session it is no reason to validate (and report) again.
+    const frameOnly = [...changed.keys()].every(isFrameOption);
+    if (this.#state.name === 'idle' || (changed.size > 0 && (this.#session || !frameOnly))) this.#applyConfig();
   }
 
   // Lit's reactive base class, without a template engine: after each update the shadow root
   // holds the frame (or the slot of an adopted one) and the current view, if any.
-  protected override update(changed: PropertyValues<this>) {
+  protected override update(changed: Map<PropertyKey, unknown>) {
     super.update(changed);
     const session = this.#session;
     let frame: Element | undefined;
@@ -163,33 +136,36 @@ export class SpotnanaEmbed extends ReactiveElement {
 
   /** The loading or error view for the current state, built again only when the state changes. */
   #currentView(): HTMLElement | undefined {
-    let key = '';
-    if (this.#errorMessage !== undefined) key = `error ${this.#errorMessage}`;
-    else if (this.#loading) key = 'loading';
-    if (key !== this.#view?.key) {
+    const state = this.#state;
+    if (state !== this.#view?.state) {
       let node: HTMLElement | undefined;
-      if (this.#errorMessage !== undefined) node = errorView(this.#errorMessage, () => this.reload());
-      else if (this.#loading) node = loadingView();
-      this.#view = node && { key, node };
+      if (state.name === 'loading') node = loadingView();
+      else if (state.name === 'error' && state.message !== undefined)
+        node = errorView(state.message, () => this.reload());
+      this.#view = { state, node };
     }
-    return this.#view?.node;
+    return this.#view.node;
   }
 
   /** Drops any tokens it holds and starts the iframe afresh (and resets the loop guard). */
   reload() {
     this.#endSession();
-    this.#signedOut = false;
-    this.#sessionDue = true;
+    this.#setState({ name: 'idle' });
   }
 
   /** For when the host's user signs out: drops tokens, aborts any fetch, removes the iframe; only `reload()` brings it back. */
   signOut() {
     this.#endSession();
-    this.#signedOut = true;
+    this.#setState({ name: 'signed-out' });
+  }
+
+  #setState(state: State) {
+    this.#state = state;
+    this.requestUpdate();
   }
 
   /** Validates the configuration; starts a session, or passes the new options to the current one. */
-  #applyConfig(providerChanged: boolean) {
+  #applyConfig() {
     let config: EmbedConfig;
     try {
       config = resolveConfig(this, document.baseURI);
@@ -197,37 +173,32 @@ export class SpotnanaEmbed extends ReactiveElement {
       // No iframe while the configuration is invalid, not even the page's early frame.
       this.#endSession();
       this.#removeEarlyFrames();
-      this.#sessionDue = false;
       this.#fail(errorDetail(thrown, CONFIG_FAILURE));
       return;
     }
     const session = this.#session;
-    if (this.#sessionDue || !session || session.config.reloadKey !== config.reloadKey) {
+    if (this.#state.name === 'idle' || !session || session.config.reloadKey !== config.reloadKey) {
       this.#startSession(config);
     } else {
       session.update(config);
-      if (providerChanged) session.sourceChanged();
     }
   }
 
   #startSession(config: EmbedConfig) {
     this.#endSession();
-    this.#sessionDue = false;
     const adopt = this.#mayAdopt ? this.#earlyFrame(config.src) : undefined;
     this.#mayAdopt = false;
     if (!adopt) this.#removeEarlyFrames();
-    const session = new EmbedSession({ config, adopt, provider: () => this.tokenProvider, report: this.#report });
+    const session = new EmbedSession({ config, adopt, report: this.#report });
     this.#session = session;
-    this.#loading = true;
+    this.#setState({ name: 'loading' });
     session.start();
   }
 
-  /** Ends the session (held tokens dropped, fetches aborted with no error, timers cleared) and any view. */
+  /** Ends the session: held tokens dropped, fetches aborted with no error, timers cleared. */
   #endSession() {
     this.#session?.stop();
     this.#session = undefined;
-    this.#loading = false;
-    this.#errorMessage = undefined;
     this.requestUpdate();
   }
 
@@ -247,28 +218,12 @@ export class SpotnanaEmbed extends ReactiveElement {
     for (const frame of this.querySelectorAll(EARLY_FRAME)) frame.remove();
   }
 
-  #applyFrameOptions() {
-    const session = this.#session;
-    if (!session) return;
-    const { frame } = session;
-    // The page styles and names its own early frame; the element only fills in a missing title.
-    if (session.adopted) {
-      if (!frame.title) frame.title = this.frameTitle || DEFAULTS.frameTitle;
-      return;
-    }
-    frame.title = this.frameTitle || DEFAULTS.frameTitle;
-    if (this.allow) frame.allow = this.allow;
-    else frame.removeAttribute('allow');
-  }
-
   /** What the session reports, as events and views. */
   #report: SessionReport = {
     load: (url) => this.#emit('spotnana-load', { url }),
     request: () => this.#emit('spotnana-token-request', {}),
     sent: (prefetched) => {
-      this.#loading = false;
-      this.#errorMessage = undefined;
-      this.requestUpdate();
+      this.#setState({ name: 'ready' });
       this.#emit('spotnana-token-sent', { prefetched });
     },
     error: (detail) => this.#fail(detail),
@@ -277,9 +232,9 @@ export class SpotnanaEmbed extends ReactiveElement {
 
   /** Raises `spotnana-error`; the error view shows unless the host prevents it, and the loading view ends either way. */
   #fail(detail: SpotnanaErrorDetail) {
-    this.#loading = false;
-    if (this.#emit('spotnana-error', detail, true)) this.#errorMessage = detail.message;
-    this.requestUpdate();
+    if (this.#emit('spotnana-error', detail, true)) this.#setState({ name: 'error', message: detail.message });
+    // Prevented: the loading view ends all the same, and a shown error view stays.
+    else if (this.#state.name === 'idle' || this.#state.name === 'loading') this.#setState({ name: 'error' });
   }
 
   #emit<K extends keyof SpotnanaEmbedEventMap>(

@@ -1,13 +1,16 @@
-// The token client: the host's token endpoint (or a tokenProvider) -> a validated Tokens set.
-// Inputs: the endpoint URL or the provider, the credentials mode, the per-attempt timeout
-// and an AbortSignal for the whole call. Output: Tokens, or an EmbedError carrying the
-// source/code of `spotnana-error`; an aborted call rejects with the signal's reason and is
-// no error. No DOM, no Lit: fetch, AbortSignal, timers.
+// The token client: a token source (the host's endpoint, or a tokenProvider) -> a validated
+// Tokens set. Inputs: the source as the configuration resolved it (config.ts), the
+// per-attempt timeout and an AbortSignal for the whole call. Output: Tokens, or an EmbedError
+// carrying the source/code of `spotnana-error`; an aborted call rejects with the signal's
+// reason and is no error. The endpoint's policy (which answers are retried, how long to wait)
+// is here; the mechanism (capped read, retries, timeouts) is shared with the server half.
+// No DOM, no Lit.
 
+import type { TokenSource } from './config.js';
 import { EmbedError, isEmbedError, messageOf } from './error.js';
 import type { TokenErrorCode } from './events.js';
+import { abortable, BodyTooLargeError, deadline, readCapped, retry, type RetryPolicy } from './shared/http.js';
 import { parseRetryAfter } from './shared/retry-after.js';
-import { sleep } from './shared/sleep.js';
 
 /** What the host's backend hands over for one embed session. */
 export interface Tokens {
@@ -27,12 +30,10 @@ export interface TokenProviderContext {
 /** Replaces the fetch of `token-endpoint`; owns its retries. */
 export type TokenProvider = (context: TokenProviderContext) => Promise<Tokens>;
 
-type Source = 'token-endpoint' | 'token-provider';
+type Source = TokenSource['kind'];
 
 export interface TokenRequest {
-  endpoint: string;
-  provider?: TokenProvider | null;
-  credentials: RequestCredentials;
+  source: TokenSource;
   /** Milliseconds one attempt may take, headers and body. */
   timeout: number;
   signal: AbortSignal;
@@ -53,8 +54,6 @@ const MAX_RETRY_AFTER_MS = 30_000;
 /** Statuses worth another attempt besides 5xx: Request Timeout, Too Many Requests. */
 const RETRIED_STATUSES = [408, 429];
 const SERVER_ERROR = 500;
-/** A well-formed Content-Length: digits only. */
-const CONTENT_LENGTH = /^\d+$/;
 
 const failure = (source: Source, code: TokenErrorCode, message: string, retryable = false) =>
   new EmbedError({ source, code, message }, retryable);
@@ -70,6 +69,13 @@ export function retryDelay(attempt: number, retryAfter: string | null | undefine
   if (asked !== undefined) return Math.min(asked, MAX_RETRY_AFTER_MS);
   return BASE_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + random / 2);
 }
+
+/** The endpoint's policy: network errors, timeouts, 408, 429 and 5xx, up to three attempts. */
+const ENDPOINT_RETRIES: RetryPolicy = {
+  attempts: MAX_ATTEMPTS,
+  wait: (thrown, attempt) =>
+    isEmbedError(thrown) && thrown.retryable ? retryDelay(attempt, thrown.retryAfter, Math.random()) : undefined,
+};
 
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
@@ -87,43 +93,13 @@ export function toTokens(answer: unknown, source: Source): Tokens {
   return { accessToken, refreshToken, expiresIn: expiresIn ?? undefined };
 }
 
-/** The body as text, refused once more than MAX_BODY bytes have been read (whatever Content-Length says). */
-async function readCapped(response: Response): Promise<string> {
-  const declared = response.headers.get('content-length') ?? '';
-  // A well-formed length over the cap refuses the body before reading it.
-  if (CONTENT_LENGTH.test(declared) && Number(declared) > MAX_BODY) {
-    response.body?.cancel().catch(() => {});
-    throw invalidAnswer('token-endpoint', 'a body over 64 KiB');
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let bytesRead = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytesRead += value.byteLength;
-    if (bytesRead > MAX_BODY) {
-      reader.cancel().catch(() => {});
-      throw invalidAnswer('token-endpoint', 'a body over 64 KiB');
-    }
-    chunks.push(value);
-  }
-  return new Blob(chunks as BlobPart[]).text();
-}
-
-/** One attempt at the endpoint: its answer as parsed JSON, or an EmbedError. */
-async function callEndpoint(request: TokenRequest, signal: AbortSignal, early?: Promise<Response>): Promise<unknown> {
-  const response = await (early ??
-    fetch(request.endpoint, {
-      method: 'POST',
-      headers: { Accept: 'application/json' },
-      credentials: request.credentials,
-      cache: 'no-store',
-      // An expired session often redirects to a login page: that is no token answer.
-      redirect: 'manual',
-      signal,
-    }));
+/** One request to the endpoint (or the early listener's answer to it): the answer as parsed JSON, or an EmbedError. */
+async function callEndpoint(
+  { url, init }: Extract<TokenSource, { kind: 'token-endpoint' }>,
+  signal: AbortSignal,
+  early?: Promise<Response>,
+): Promise<unknown> {
+  const response = await (early ?? fetch(url, { ...init, signal }));
   const { status } = response;
   if (response.type === 'opaqueredirect') throw invalidAnswer('token-endpoint', 'a redirect (an expired session?)');
   if (!response.ok) {
@@ -137,7 +113,13 @@ async function callEndpoint(request: TokenRequest, signal: AbortSignal, early?: 
     } as const;
     throw new EmbedError(detail, retryable, response.headers.get('retry-after'));
   }
-  const text = await readCapped(response);
+  let text: string;
+  try {
+    text = await readCapped(response, MAX_BODY, signal);
+  } catch (thrown) {
+    if (thrown instanceof BodyTooLargeError) throw invalidAnswer('token-endpoint', 'a body over 64 KiB');
+    throw thrown;
+  }
   try {
     return JSON.parse(text);
   } catch {
@@ -145,15 +127,8 @@ async function callEndpoint(request: TokenRequest, signal: AbortSignal, early?: 
   }
 }
 
-/** Settles with `answer`, or rejects when `signal` aborts (a provider that ignores its signal still times out). */
-function untilAborted<T>(answer: T | Promise<T>, signal: AbortSignal): Promise<T> {
-  const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
-  return Promise.race([answer, aborted]);
-}
-
 /** The EmbedError for whatever one attempt threw. */
-function attemptFailure(thrown: unknown, source: Source, timedOut: boolean, timeout: number): EmbedError {
-  if (timedOut) return failure(source, 'timeout', `The ${source} did not answer within ${timeout} ms.`, true);
+function attemptFailure(thrown: unknown, source: Source): EmbedError {
   if (isEmbedError(thrown)) return thrown;
   if (source === 'token-provider') {
     return failure(source, 'provider-error', messageOf(thrown) ?? 'The token provider failed.');
@@ -161,27 +136,42 @@ function attemptFailure(thrown: unknown, source: Source, timedOut: boolean, time
   return failure(source, 'network-error', 'The token endpoint could not be reached.', true);
 }
 
-/** Gets one token set: from the provider (not retried), or the endpoint (up to three attempts). */
-export async function fetchTokens(request: TokenRequest): Promise<Tokens> {
-  const { provider, signal, timeout } = request;
-  const source: Source = provider ? 'token-provider' : 'token-endpoint';
-  let early = provider ? undefined : request.firstResponse;
-  for (let attempt = 1; ; attempt++) {
-    signal.throwIfAborted();
-    // One attempt: aborted after `timeout` ms, or with the caller's signal.
-    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(timeout)]);
-    let error: EmbedError;
-    try {
-      const answer = provider
-        ? provider({ signal: attemptSignal, env: request.env, embedOrigin: request.embedOrigin })
-        : callEndpoint(request, attemptSignal, early);
-      return toTokens(await untilAborted(answer, attemptSignal), source);
-    } catch (thrown) {
-      signal.throwIfAborted();
-      error = attemptFailure(thrown, source, attemptSignal.aborted, timeout);
-    }
-    early = undefined;
-    if (provider || !error.retryable || attempt >= MAX_ATTEMPTS) throw error;
-    await sleep(retryDelay(attempt, error.retryAfter, Math.random()), signal);
+/**
+ * One attempt: `run` gets a signal that aborts after `timeout` ms (a provider that ignores it
+ * still times out) or with the caller's; its answer is validated as tokens.
+ */
+async function attempt(request: TokenRequest, run: (signal: AbortSignal) => unknown): Promise<Tokens> {
+  const { source, timeout, signal } = request;
+  const bound = deadline(timeout, signal, () =>
+    failure(source.kind, 'timeout', `The ${source.kind} did not answer within ${timeout} ms.`, true),
+  );
+  try {
+    return toTokens(await abortable(run(bound.signal), bound.signal), source.kind);
+  } catch (thrown) {
+    // The caller's abort is no error; the timeout's reason is its EmbedError.
+    bound.signal.throwIfAborted();
+    throw attemptFailure(thrown, source.kind);
+  } finally {
+    bound.release();
   }
+}
+
+/** Gets one token set: from the provider (not retried: it owns its retries), or the endpoint (up to three attempts). */
+export async function fetchTokens(request: TokenRequest): Promise<Tokens> {
+  const { source, signal } = request;
+  signal.throwIfAborted();
+  if (source.kind === 'token-provider') {
+    const { env, embedOrigin } = request;
+    return attempt(request, (attemptSignal) => source.provider({ signal: attemptSignal, env, embedOrigin }));
+  }
+  let early = request.firstResponse;
+  return retry(
+    () => {
+      const first = early;
+      early = undefined;
+      return attempt(request, (attemptSignal) => callEndpoint(source, attemptSignal, first));
+    },
+    ENDPOINT_RETRIES,
+    signal,
+  );
 }

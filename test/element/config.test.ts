@@ -66,7 +66,10 @@ describe('the iframe URL', () => {
   });
 
   it('resolves a relative token-endpoint against the document', () => {
-    expect(resolveConfig({ tokenEndpoint: '../api/token' }, base).endpoint).to.equal('https://host.example/api/token');
+    expect(resolveConfig({ tokenEndpoint: '../api/token' }, base).source).to.include({
+      kind: 'token-endpoint',
+      url: 'https://host.example/api/token',
+    });
   });
 
   for (const ok of [

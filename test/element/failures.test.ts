@@ -4,6 +4,7 @@
 // view shows, the loading view does not stay, and no exception escapes to the page. Also the
 // referrer the frame is loaded with. Real HTTP to the fake endpoint and frame; nothing patched.
 import { expect } from '@open-wc/testing';
+import { tokenRequestInit } from '../../src/config.js';
 import { fetchTokens } from '../../src/token-client.js';
 import { EMBED_ORIGIN, embed, errors, ofType, reports, responses, uid, until, view } from './helpers.js';
 
@@ -16,8 +17,11 @@ afterEach(() => expect(pageErrors.splice(0)).to.deep.equal([]));
 function call(script: string) {
   const key = uid('cap');
   return fetchTokens({
-    endpoint: new URL(`/token?key=${key}&s=${script}`, location.href).href,
-    credentials: 'same-origin',
+    source: {
+      kind: 'token-endpoint',
+      url: new URL(`/token?key=${key}&s=${script}`, location.href).href,
+      init: tokenRequestInit('same-origin'),
+    },
     timeout: 20_000,
     signal: new AbortController().signal,
     env: 'sandbox',

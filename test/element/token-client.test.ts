@@ -6,6 +6,7 @@
 import { expect } from '@open-wc/testing';
 import type { SpotnanaEmbed } from '../../src/index.js';
 import { EmbedError } from '../../src/error.js';
+import { tokenRequestInit, type TokenSource } from '../../src/config.js';
 import { fetchTokens, retryDelay, type TokenProvider, type TokenRequest, type Tokens } from '../../src/token-client.js';
 import {
   EMBED_ORIGIN,
@@ -33,14 +34,21 @@ afterEach(() => expect(pageErrors.splice(0)).to.deep.equal([]));
 const endpointUrl = (key: string, script: string, origin = location.origin) =>
   new URL(`/token?key=${key}&s=${script}`, origin).href;
 
+/** A token source as the configuration resolves it: the provider when given, else the endpoint with the default request. */
+const sourceOf = ({ endpoint = '', provider }: { endpoint?: string; provider?: TokenProvider }): TokenSource =>
+  provider
+    ? { kind: 'token-provider', provider }
+    : { kind: 'token-endpoint', url: endpoint, init: tokenRequestInit('same-origin') };
+
+type CallOptions = Partial<Omit<TokenRequest, 'source'>> & { endpoint?: string; provider?: TokenProvider };
+
 /** One fetchTokens() call against the fake endpoint with `script`, a fresh AbortController and a 5 s timeout. */
-function call(script: string, options: Partial<TokenRequest> = {}) {
+function call(script: string, { endpoint, provider, ...options }: CallOptions = {}) {
   const key = uid('tc');
   const controller = new AbortController();
   const started = Date.now();
   const promise = fetchTokens({
-    endpoint: endpointUrl(key, script),
-    credentials: 'same-origin',
+    source: sourceOf({ endpoint: endpoint ?? endpointUrl(key, script), provider }),
     timeout: 5000,
     signal: controller.signal,
     env: 'sandbox',
@@ -204,8 +212,7 @@ describe('fetchTokens: network errors and timeouts', () => {
     const controller = new AbortController();
     const error = await rejection(
       fetchTokens({
-        endpoint: 'http://127.0.0.1:9/token',
-        credentials: 'same-origin',
+        source: sourceOf({ endpoint: 'http://127.0.0.1:9/token' }),
         timeout: 2000,
         signal: controller.signal,
         env: 'sandbox',
@@ -223,8 +230,7 @@ describe('fetchTokens: network errors and timeouts', () => {
     const controller = new AbortController();
     const error = await rejection(
       fetchTokens({
-        endpoint,
-        credentials: 'same-origin',
+        source: sourceOf({ endpoint }),
         timeout: 2000,
         signal: controller.signal,
         env: 'sandbox',
@@ -312,8 +318,7 @@ describe('fetchTokens: the caller aborts', () => {
     const reason = { why: 'signed out' };
     controller.abort(reason);
     const promise = fetchTokens({
-      endpoint: endpointUrl(key, 'ok'),
-      credentials: 'same-origin',
+      source: sourceOf({ endpoint: endpointUrl(key, 'ok') }),
       timeout: 2000,
       signal: controller.signal,
       env: 'sandbox',
