@@ -5,7 +5,7 @@
 // only then defines the element there, by importing it as the page's own script would.
 import { expect } from '@open-wc/testing';
 import { frameSrc } from '../../src/config.js';
-import { earlyListenerScript } from '../../src/early-listener.js';
+import { earlyListenerScript, type EarlyListenerOptions } from '../../src/early-listener.js';
 import { EMBED_ORIGIN, EMBED_URL, loads, reports, responses, thirdOrigin, tokenLog, uid, until } from './helpers.js';
 
 interface PageOptions {
@@ -13,8 +13,12 @@ interface PageOptions {
   src?: string;
   /** Put the early listener before the element (default true). */
   listener?: boolean;
-  /** Let the early listener start the token request too. */
-  earlyToken?: boolean;
+  /** Let the early listener start the token request too (with these options besides the endpoint). */
+  earlyToken?: boolean | Omit<EarlyListenerOptions, 'tokenEndpoint'>;
+  /** The token endpoint's origin (default the page's). */
+  endpointOrigin?: string;
+  /** The element's token-credentials attribute. */
+  tokenCredentials?: string;
   /** The fake frame's `ask` mode (default: on load). */
   ask?: string;
   /** More frames on the page, outside the element (they may ask too). */
@@ -29,18 +33,22 @@ const EVENT_TYPES = [
   'spotnana-message',
 ];
 
+/** The early listener: with the token request when asked (`true`: the endpoint alone, given as a string). */
+function earlyScript(earlyToken: PageOptions['earlyToken'], tokenEndpoint: string) {
+  if (!earlyToken) return earlyListenerScript();
+  return earlyListenerScript(earlyToken === true ? tokenEndpoint : { ...earlyToken, tokenEndpoint });
+}
+
 /** A page with the early frame, in a child document; the element is not defined there yet. */
 async function earlyPage(options: PageOptions = {}) {
   const id = uid('early');
   const key = uid('token');
   const path = `/?id=${id}&ask=${options.ask ?? 'load'}`;
-  const endpoint = `/token?key=${key}`;
+  const endpoint = options.endpointOrigin ? `${options.endpointOrigin}/token?key=${key}&cors=1` : `/token?key=${key}`;
   const built = frameSrc({ embedUrl: EMBED_URL, path }, location.href)!;
   const src = options.src ?? built;
-  const listener =
-    options.listener === false
-      ? ''
-      : `<script>${earlyListenerScript(options.earlyToken ? endpoint : undefined)}</script>`;
+  const listener = options.listener === false ? '' : `<script>${earlyScript(options.earlyToken, endpoint)}</script>`;
+  const credentials = options.tokenCredentials ? ` token-credentials="${options.tokenCredentials}"` : '';
   // The base makes relative URLs resolve as on the test page in every engine (WebKit
   // resolves a srcdoc document's module imports against about:srcdoc otherwise).
   const html = `<!doctype html><meta charset="utf-8"><base href="${location.href}">
@@ -49,7 +57,7 @@ async function earlyPage(options: PageOptions = {}) {
   for (const type of ${JSON.stringify(EVENT_TYPES)}) document.addEventListener(type, (e) => window.__events.push({ type, detail: e.detail }));
 </script>
 ${listener}
-<spotnana-embed embed-url="${EMBED_URL}" path="${path.replace(/&/g, '&amp;')}" token-endpoint="${endpoint}">
+<spotnana-embed embed-url="${EMBED_URL}" path="${path.replace(/&/g, '&amp;')}" token-endpoint="${endpoint.replace(/&/g, '&amp;')}"${credentials}>
   <iframe slot="frame" src="${src.replace(/&/g, '&amp;')}" title="Spotnana" referrerpolicy="strict-origin-when-cross-origin"></iframe>
 </spotnana-embed>
 ${(options.others ?? []).map((other) => `<iframe class="other" src="${other.replace(/&/g, '&amp;')}"></iframe>`).join('\n')}`;
@@ -162,6 +170,62 @@ describe('early frame: adoption', () => {
     await until(() => page.events('spotnana-token-sent').length, 'spotnana-token-sent');
     expect(page.events('spotnana-token-sent')[0].detail).to.deep.equal({ prefetched: true });
     expect(await tokenLog(page.key)).to.have.length(1);
+  });
+
+  // The page's cookie stands for the user's session: `localhost` cookies go to every port of
+  // localhost, so the third origin's port is a cross-origin, same-site endpoint.
+  describe('the early token request is the element own request, credentials mode included', () => {
+    const cookie = `sid=${uid('early-cookie')}`;
+    before(() => {
+      document.cookie = `${cookie}; path=/`;
+    });
+    after(() => {
+      document.cookie = `sid=; path=/; max-age=0`;
+    });
+
+    /** The early request, made before the element is defined. */
+    const earlyRequest = async (page: { key: string }) =>
+      (await until(() => tokenLog(page.key), 'the early request'))[0];
+
+    it('token-credentials="omit": the early request sends no cookie, and the element takes its answer', async () => {
+      const page = await earlyPage({ earlyToken: { tokenCredentials: 'omit' }, tokenCredentials: 'omit' });
+      expect((await earlyRequest(page)).cookie ?? '').to.not.include(cookie);
+      await page.define();
+      await until(() => page.events('spotnana-token-sent').length, 'spotnana-token-sent');
+      expect(page.events('spotnana-token-sent')[0].detail).to.deep.equal({ prefetched: true });
+      expect(await tokenLog(page.key)).to.have.length(1);
+      expect(page.events('spotnana-error')).to.deep.equal([]);
+    });
+
+    it('token-credentials="include" on a cross-origin endpoint: the early request sends the cookie, and the element takes its answer', async () => {
+      const endpointOrigin = (await thirdOrigin()).replace('127.0.0.1', 'localhost');
+      const page = await earlyPage({
+        earlyToken: { tokenCredentials: 'include' },
+        tokenCredentials: 'include',
+        endpointOrigin,
+      });
+      expect((await earlyRequest(page)).cookie ?? '').to.include(cookie);
+      await page.define();
+      await until(() => page.events('spotnana-token-sent').length, 'spotnana-token-sent');
+      expect(page.events('spotnana-token-sent')[0].detail).to.deep.equal({ prefetched: true });
+      const log = await tokenLog(page.key);
+      expect(log).to.have.length(1);
+      expect(page.events('spotnana-error')).to.deep.equal([]);
+    });
+
+    it('an early request made with another credentials mode than the element is not taken: the element makes its own', async () => {
+      const page = await earlyPage({ earlyToken: true, tokenCredentials: 'omit' });
+      expect((await earlyRequest(page)).cookie ?? '').to.include(cookie);
+      await page.define();
+      await until(() => page.events('spotnana-token-sent').length, 'spotnana-token-sent');
+      const log = await tokenLog(page.key);
+      expect(log, 'the early request and the element own').to.have.length(2);
+      expect(log[1].cookie ?? '').to.not.include(cookie);
+      expect(page.events('spotnana-token-sent')[0].detail).to.deep.equal({ prefetched: true });
+      // The answer the frame got is the element's own (attempt 2 of the endpoint), not the early one.
+      const [answer] = await responses(page.id);
+      expect(answer.data.payload.accessToken).to.match(/-2$/);
+    });
   });
 
   it('without the early listener, an adopted frame that asks after the definition is answered', async () => {

@@ -4,6 +4,7 @@
 //                     reports every message it receives to /__report (its own origin)
 //   /__reports?id=    what frame `id` received, for the test page (same server)
 //   /token?key=&s=    a token endpoint whose answers follow the script `s`, attempt by attempt
+//                     (&cors=1: CORS-open to the caller's origin, credentials included)
 //   /__token-log?key= the requests it got
 //   /__token-attempts?prefix=  how many requests each key that starts with `prefix` got
 //   /__env            where the third, closing and control origins live
@@ -84,8 +85,17 @@ function tokens(key, n, extra = {}) {
 
 /** Answers attempt `n` (1-based) of the token endpoint by one step of the script. */
 async function answerToken(step, key, n, req, res) {
+  // cors=1: answers a credentialed cross-origin request too (the caller's origin, with credentials).
+  const cors =
+    new URL(req.url, 'http://x').searchParams.get('cors') && req.headers.origin
+      ? {
+          'access-control-allow-origin': req.headers.origin,
+          'access-control-allow-credentials': 'true',
+          vary: 'origin',
+        }
+      : {};
   const json = (status, body, headers = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.writeHead(status, { 'content-type': 'application/json', ...cors, ...headers });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
   const [kind, arg, arg2] = step.split(':');
