@@ -5,17 +5,17 @@ import terser from '@rollup/plugin-terser';
 import { minifyHTMLLiterals } from 'minify-literals';
 import esbuild from 'rollup-plugin-esbuild';
 
-/** Minifies the html`` templates of our own sources (Lit's are already minified). */
+/** Minifies the css`` (and html``) templates of our own sources, which are written for readers (Lit's are already minified). */
 const minifyTemplates = () => ({
   name: 'minify-templates',
   async transform(code, id) {
-    if (!id.includes('/src/') || !code.includes('html`')) return null;
+    if (!id.includes('/src/') || !/\b(css|html)`/.test(code)) return null;
     return (await minifyHTMLLiterals(code, { fileName: id })) ?? null;
   },
 });
 
 /**
- * The element uses only Lit's reactive base class (`ReactiveElement`, `unsafeCSS`), which
+ * The element uses only Lit's reactive base class (`ReactiveElement`, `css`), which
  * `lit` re-exports from `@lit/reactive-element`. The CDN file takes them from there, so that
  * lit-html, Lit's template engine, which the element does not use, is not inlined.
  */
