@@ -117,3 +117,52 @@ describe('framework entry points', () => {
     assert.ok(pkg.files.includes('custom-elements.json'));
   });
 });
+
+describe('one option table: the element, its manifest and its React wrapper agree', () => {
+  /** The element's reactive properties as Lit finalized them, each with its attribute (null: property only). */
+  const elementProperties = (): [string, string | null][] =>
+    JSON.parse(
+      node(`const { SpotnanaEmbed } = await import('spotnana-embed');
+        void SpotnanaEmbed.observedAttributes; // Lit finalizes the properties here
+        const list = [...SpotnanaEmbed.elementProperties].map(([name, { attribute }]) =>
+          [name, attribute === false ? null : typeof attribute === 'string' ? attribute : name.toLowerCase()]);
+        console.log(JSON.stringify(list));`),
+    );
+
+  it('every reactive property of the element is a field of the manifest, with its attribute', () => {
+    const manifest = JSON.parse(readFileSync(pkg.customElements, 'utf8'));
+    const element = manifest.modules
+      .flatMap((m: any) => m.declarations)
+      .find((d: any) => d.tagName === 'spotnana-embed');
+    const fields = element.members.filter((m: any) => m.kind === 'field');
+    const properties = elementProperties();
+    assert.ok(properties.length >= 11, 'the element has its options');
+    for (const [name, attribute] of properties) {
+      const field = fields.find((f: any) => f.name === name);
+      assert.ok(field, `the manifest lacks the property ${name}`);
+      assert.ok(field.description, `${name} has a description`);
+      assert.ok(field.type?.text, `${name} has a type`);
+      assert.equal(field.attribute, attribute ?? undefined, `${name}'s attribute`);
+      if (attribute) assert.ok(element.attributes.some((a: any) => a.name === attribute && a.fieldName === name));
+    }
+    assert.deepEqual(fields.map((f: any) => f.name).sort(), properties.map(([name]) => name).sort());
+  });
+
+  it('the React wrapper renders every property that has an attribute as that attribute, and no other property', () => {
+    const properties = elementProperties();
+    const render = (names: string[]) =>
+      node(`const { createElement } = await import('react');
+        const { renderToString } = await import('react-dom/server');
+        const { SpotnanaEmbed } = await import('spotnana-embed/react');
+        const props = Object.fromEntries(${JSON.stringify(names)}.map((name) => [name, 'value-of-' + name]));
+        console.log(renderToString(createElement(SpotnanaEmbed, props)));`);
+    // A provider replaces the endpoint (and its attribute): the attributes are rendered without one.
+    const withAttributes = render(properties.filter(([, attribute]) => attribute).map(([name]) => name));
+    const withEverything = render(properties.map(([name]) => name));
+    for (const [name, attribute] of properties) {
+      if (attribute)
+        assert.match(withAttributes, new RegExp(` ${attribute}="value-of-${name}"`), `renders ${attribute}`);
+      else assert.doesNotMatch(withEverything, new RegExp(`value-of-${name}`), `${name} is a property only`);
+    }
+  });
+});

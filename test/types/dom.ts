@@ -1,5 +1,7 @@
 // The DOM typings of the main entry: HTMLElementTagNameMap and the events' detail types.
 import { SpotnanaEmbed, type Tokens } from 'spotnana-embed';
+import type { SpotnanaEmbedProperties } from 'spotnana-embed/react';
+import type { ReactiveElement } from 'lit';
 
 const el = document.createElement('spotnana-embed');
 const same: SpotnanaEmbed = el;
@@ -30,3 +32,12 @@ document.addEventListener('spotnana-token-sent', (e) => {
 // @ts-expect-error: reload() takes no argument
 el.reload(true);
 void [same, found];
+
+// Every public property of the element (what it adds to Lit's base class, methods aside) is
+// in the framework typings: a property added to the element but not to the option table
+// fails here.
+type Methods<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
+type ElementProperties = Exclude<keyof SpotnanaEmbed, keyof ReactiveElement | Methods<SpotnanaEmbed>>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const typingsCoverTheElement: Same<ElementProperties, keyof SpotnanaEmbedProperties> = true;
+void typingsCoverTheElement;
