@@ -223,7 +223,7 @@ describe('early frame: adoption', () => {
       expect(log[1].cookie ?? '').to.not.include(cookie);
       expect(page.events('spotnana-token-sent')[0].detail).to.deep.equal({ prefetched: true });
       // The answer the frame got is the element's own (attempt 2 of the endpoint), not the early one.
-      const [answer] = await responses(page.id);
+      const [answer] = await until(() => responses(page.id), 'the answer');
       expect(answer.data.payload.accessToken).to.match(/-2$/);
     });
   });
