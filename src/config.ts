@@ -118,7 +118,7 @@ export function frameSrc(input: FrameInput, baseURI: string): string | undefined
 
 /** The attributes of the frame: the element's own, an adopted early frame, a server render's. */
 export function frameAttributes({ src, attributes }: FrameConfig): FrameAttributes {
-  return { ...attributes, src, referrerPolicy: FRAME_REFERRER_POLICY };
+  return { src, ...attributes, referrerPolicy: FRAME_REFERRER_POLICY };
 }
 
 /** The token endpoint's request: the element's fetch and the early listener's make exactly this one. */
