@@ -32,15 +32,18 @@ export async function readCapped(response: Response, maxBytes: number, signal?: 
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
   let bytesRead = 0;
-  for (;;) {
-    const { done, value } = await (signal ? abortable(reader.read(), signal) : reader.read());
-    if (done) break;
-    bytesRead += value.byteLength;
-    if (bytesRead > maxBytes) {
-      reader.cancel().catch(() => {});
-      throw new BodyTooLargeError();
+  try {
+    for (;;) {
+      const { done, value } = await (signal ? abortable(reader.read(), signal) : reader.read());
+      if (done) break;
+      bytesRead += value.byteLength;
+      if (bytesRead > maxBytes) throw new BodyTooLargeError();
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    // Over the cap, aborted or broken: the rest is not read (cancelling closes the connection).
+    reader.cancel().catch(() => {});
+    throw error;
   }
   const bytes = new Uint8Array(bytesRead);
   let offset = 0;
