@@ -91,6 +91,31 @@ const detachedIframes = {
   },
 };
 
+/**
+ * `executeServerCommand('js-heap')`: the bytes used by the test page's JavaScript heap after
+ * two full garbage collections (Runtime.getHeapUsage through the DevTools protocol); same-origin
+ * child documents share it. Chromium only: `false` elsewhere.
+ */
+const jsHeap = {
+  name: 'js-heap',
+  async executeCommand({ command, session }) {
+    if (command !== 'js-heap') return undefined;
+    if (!isChromium(session)) return false;
+    const page = session.browser.getPage(session.id);
+    const cdp = await page.createCDPSession();
+    try {
+      await cdp.send('HeapProfiler.enable');
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+      await cdp.send('HeapProfiler.disable');
+      return usedSize;
+    } finally {
+      await cdp.detach();
+    }
+  },
+};
+
 const files = ['test/element/**/*.test.ts', 'test/security/**/*.test.ts', 'test/frameworks/**/*.test.ts'];
 
 /** `--group NAME` on the command line: one engine alone may use both cores. */
@@ -127,6 +152,7 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'test/tsconfig.browser.json' }),
     listenerCount,
     detachedIframes,
+    jsHeap,
     // test/frameworks: React components in .tsx, and the frameworks served from node_modules.
     esbuildPlugin({ tsx: true, target: 'es2022', tsconfig: 'test/frameworks/tsconfig.json' }),
     frameworksPlugin(),

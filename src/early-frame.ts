@@ -2,4 +2,4 @@
 // frame in its HTML: the iframe's exact URL and the early listener's script. No DOM, no Lit:
 // safe to import on a server.
 export { frameSrc, type FrameInput } from './config.js';
-export { EARLY_GLOBAL, earlyListenerScript, type EarlyRecord } from './early-listener.js';
+export { earlyListenerScript, type EarlyListenerOptions } from './early.js';

@@ -10,7 +10,7 @@
 // Output: calls to the SessionReport, which the element turns into events and views.
 
 import { frameAttributes, type EmbedConfig } from './config.js';
-import { earlyRecord, takeEarlyMessages, takeEarlyTokenResponse } from './early-listener.js';
+import { claimEarlyAnswer, discardAnswer, takeOverEarlyFrame } from './early.js';
 import { errorDetail } from './error.js';
 import type { SpotnanaErrorDetail } from './events.js';
 import { TOKEN_EXCHANGE_REQUEST, TOKEN_EXCHANGE_RESPONSE, classifyMessage, createLoopGuard } from './handshake.js';
@@ -59,6 +59,8 @@ export class EmbedSession {
   readonly #guard = createLoopGuard(() =>
     this.#report.error({ source: 'spotnana', code: 'request-loop', message: LOOP_MESSAGE }),
   );
+  /** The early listener's token answer, when this session made the same request (see early.ts). */
+  #earlyAnswer?: Promise<Response>;
   /** The eager prefetch, until a request claims it or it fails. */
   #prefetch?: Promise<HeldTokens | undefined>;
   #prefetchStarted = false;
@@ -83,6 +85,7 @@ export class EmbedSession {
     const { signal } = this.#abort;
     addEventListener('message', this.#onMessage, { signal });
     this.frame.addEventListener('load', this.#onLoad, { signal });
+    this.#earlyAnswer = claimEarlyAnswer(this.#config.source, this.adopted && this.#config.eager);
     this.#startPrefetch();
     if (this.adopted) this.#takeOverEarlyFrame();
   }
@@ -103,6 +106,8 @@ export class EmbedSession {
     this.#abort.abort();
     clearTimeout(this.#silentTimer);
     this.#prefetch = undefined;
+    // Not taken, or taken but not read to its end: its connection is closed.
+    if (this.#earlyAnswer) discardAnswer(this.#earlyAnswer);
     // An adopted frame leaves with its session: later sessions use a frame of the element's own.
     if (this.adopted) this.frame.remove();
   }
@@ -132,29 +137,19 @@ export class EmbedSession {
     this.#prefetchStarted = true;
     // In parallel with the iframe's load. A failed prefetch is dropped so that a request
     // arriving later starts a fetch of its own.
-    const prefetch = this.#fetch(this.#earlyTokenResponse());
+    const prefetch = this.#fetch(this.#earlyAnswer);
     this.#prefetch = prefetch;
     prefetch.then((held) => {
       if (!held && this.#prefetch === prefetch) this.#prefetch = undefined;
     });
   }
 
-  /** The early listener's token answer, when it made this session's own request (taken once). */
-  #earlyTokenResponse(): Promise<Response> | undefined {
-    const record = earlyRecord();
-    const { source } = this.#config;
-    if (!record || !this.adopted || source?.kind !== 'token-endpoint') return undefined;
-    return takeEarlyTokenResponse(record, source, document.baseURI);
-  }
-
   /** An adopted frame may have loaded and asked before the element was defined. */
   #takeOverEarlyFrame() {
     this.#startSilentClock();
-    const record = earlyRecord();
-    const window = this.frame.contentWindow;
-    if (!record || !window) return;
-    if (record.l.has(this.frame)) this.#report.load(this.frame.src);
-    for (const event of takeEarlyMessages(record, window)) this.#onMessage(event);
+    const { loaded, requests } = takeOverEarlyFrame(this.frame);
+    if (loaded) this.#report.load(this.frame.src);
+    for (const event of requests) this.#onMessage(event);
   }
 
   #startSilentClock() {

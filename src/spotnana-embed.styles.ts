@@ -26,7 +26,9 @@ export const styles = css`
     display: none;
   }
 
-  iframe {
+  /* The element's own frame, and the page's early frame it adopted (which stays in the light DOM). */
+  iframe,
+  ::slotted(iframe) {
     display: block;
     width: 100%;
     height: 100%;

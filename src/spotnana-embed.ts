@@ -7,6 +7,7 @@ import { resolveConfig, type EmbedConfig } from './config.js';
 import { errorDetail } from './error.js';
 import type { SpotnanaEmbedEventMap, SpotnanaErrorDetail } from './events.js';
 import { isFrameOption, OPTION_NAMES, ROWS, type SpotnanaEmbedOptions } from './options.js';
+import { adoptableFrame, claimEarlyAnswer, hasEarlyFrame, hasEarlyListener, removeEarlyFrames } from './early.js';
 import { EmbedSession, type SessionReport } from './session.js';
 import { styles } from './spotnana-embed.styles.js';
 import { errorView, frameSlot, loadingView } from './spotnana-embed.views.js';
@@ -30,8 +31,6 @@ const OPTION_PROPERTIES: PropertyDeclarations = Object.fromEntries(
     return [name, { attribute, type: numeric ? Number : String }];
   }),
 );
-/** The page's early frame, declared in the element's light DOM. */
-const EARLY_FRAME = ':scope > iframe[slot="frame"]';
 const CONFIG_FAILURE: SpotnanaErrorDetail = {
   source: 'config',
   code: 'invalid-option',
@@ -85,6 +84,8 @@ export class SpotnanaEmbed extends ReactiveElement {
   #state: State = { name: 'idle' };
   /** Only the first session may adopt the page's early frame. */
   #mayAdopt = true;
+  /** Waiting for the document to be parsed, when the early frame may still come (see #startSession). */
+  #parseWait?: AbortController;
   /** The view in the shadow root, and the state it shows. */
   #view?: { state: State; node?: HTMLElement };
   readonly #frameSlot = frameSlot();
@@ -170,9 +171,10 @@ export class SpotnanaEmbed extends ReactiveElement {
     try {
       config = resolveConfig(this, document.baseURI);
     } catch (thrown) {
-      // No iframe while the configuration is invalid, not even the page's early frame.
+      // No iframe while the configuration is invalid, not even the page's early frame (nor its answer).
       this.#endSession();
-      this.#removeEarlyFrames();
+      removeEarlyFrames(this);
+      claimEarlyAnswer(undefined, false);
       this.#fail(errorDetail(thrown, CONFIG_FAILURE));
       return;
     }
@@ -186,36 +188,36 @@ export class SpotnanaEmbed extends ReactiveElement {
 
   #startSession(config: EmbedConfig) {
     this.#endSession();
-    const adopt = this.#mayAdopt ? this.#earlyFrame(config.src) : undefined;
+    if (this.#mayAdopt && this.#earlyFrameMayComeLater()) {
+      // The element was defined before the parser reached its children (an async script, HTML
+      // streamed in chunks): wait for the page's early frame rather than load a second one.
+      this.#setState({ name: 'loading' });
+      this.#parseWait = new AbortController();
+      const retry = () => this.#setState({ name: 'idle' });
+      document.addEventListener('DOMContentLoaded', retry, { once: true, signal: this.#parseWait.signal });
+      return;
+    }
+    const adopt = this.#mayAdopt ? adoptableFrame(this, config.src) : undefined;
     this.#mayAdopt = false;
-    if (!adopt) this.#removeEarlyFrames();
+    if (!adopt) removeEarlyFrames(this);
     const session = new EmbedSession({ config, adopt, report: this.#report });
     this.#session = session;
     this.#setState({ name: 'loading' });
     session.start();
   }
 
-  /** Ends the session: held tokens dropped, fetches aborted with no error, timers cleared. */
+  /** While the page is parsed after its early listener ran, an element with no early frame yet may still get one. */
+  #earlyFrameMayComeLater(): boolean {
+    return document.readyState === 'loading' && hasEarlyListener() && !hasEarlyFrame(this);
+  }
+
+  /** Ends the session (held tokens dropped, fetches aborted with no error, timers cleared), or the wait for the early frame. */
   #endSession() {
+    this.#parseWait?.abort();
+    this.#parseWait = undefined;
     this.#session?.stop();
     this.#session = undefined;
     this.requestUpdate();
-  }
-
-  /** The page's early frame, when its `src` is exactly the URL this element would build. */
-  #earlyFrame(src: string): HTMLIFrameElement | undefined {
-    const frame = this.querySelector<HTMLIFrameElement>(EARLY_FRAME);
-    const declared = frame?.getAttribute('src');
-    if (!frame || declared === null || declared === undefined) return undefined;
-    try {
-      return new URL(declared, document.baseURI).href === src ? frame : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  #removeEarlyFrames() {
-    for (const frame of this.querySelectorAll(EARLY_FRAME)) frame.remove();
   }
 
   /** What the session reports, as events and views. */

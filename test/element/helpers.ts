@@ -19,6 +19,8 @@ export interface Report {
   loaded?: boolean;
   href?: string;
   data?: any;
+  /** The frame's page was requested (one entry per request, with its referer). */
+  request?: { referer: string | null };
 }
 
 /**

@@ -12,7 +12,8 @@
 //   /__csp/page?...   a page of its own under a strict CSP with Trusted Types (csp.test.ts)
 //   /__csp-report?id= where that page's browser sends its CSP violation reports; /__csp-reports?id= reads them
 //   /__closed-port    a loopback port where nothing listens
-//   /__release?key=   lets the token endpoint's `gate` steps of that key answer
+//   /__release?key=   lets the token endpoint's `gate` steps of that key answer (and a streamed page go on)
+//   /__early/streamed?parts=&key=  a page streamed in parts, each after a release (early-frame.test.ts)
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 
@@ -347,6 +348,20 @@ if (new URLSearchParams(location.search).get('probe')) {
     res.end(JSON.stringify(cspReports.get(q.get('id')) ?? []));
     return true;
   }
+  if (url.pathname === '/__early/streamed') {
+    // A page streamed in parts (JSON array `parts`): part n+1 is sent once the test page
+    // calls /__release?key=KEY-n, as a server streaming HTML in chunks would send it later.
+    const parts = JSON.parse(q.get('parts') ?? '[]');
+    const key = q.get('key') ?? 'streamed';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    for (const [n, part] of parts.entries()) {
+      if (n > 0) await gateOf(`${key}-${n}`).promise;
+      if (res.destroyed) return true;
+      res.write(part);
+    }
+    res.end();
+    return true;
+  }
   if (url.pathname === '/__release') {
     gateOf(q.get('key')).resolve();
     res.writeHead(204).end();
@@ -401,7 +416,7 @@ if (new URLSearchParams(location.search).get('probe')) {
 export async function fakeSpotnana(ctx, next) {
   const { pathname } = new URL(ctx.url, 'http://x');
   if (
-    !/^\/(fake-frame|__(reports?|token-log|env|plain-page)$|__cdn\/|token$|login$|plain$|__hostile-payloads\.mjs$|__csp\/|__csp-reports?$|__closed-port$|__release$)/.test(
+    !/^\/(fake-frame|__(reports?|token-log|env|plain-page)$|__cdn\/|token$|login$|plain$|__hostile-payloads\.mjs$|__csp\/|__csp-reports?$|__closed-port$|__release$|__early\/)/.test(
       pathname,
     )
   )

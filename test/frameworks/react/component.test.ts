@@ -155,6 +155,16 @@ describe('spotnana-embed/react: SpotnanaEmbed', () => {
     expect(container.querySelectorAll('iframe')).to.have.length(1);
     expect(container.querySelector('iframe')).to.equal(early);
     expect(element().shadowRoot!.querySelector('iframe')).to.equal(null);
+    // Drawn as the element's own frame: a block filling the element's box, no border.
+    const frameBox = early!.getBoundingClientRect();
+    const box = element().getBoundingClientRect();
+    expect([frameBox.x, frameBox.y, frameBox.width, frameBox.height]).to.deep.equal([
+      box.x,
+      box.y,
+      box.width,
+      box.height,
+    ]);
+    expect(getComputedStyle(early!).borderTopWidth).to.equal('0px');
     expect((await reports(id)).filter((r) => r.loaded)).to.have.length(1);
     expect(recoverable).to.deep.equal([]);
     expect(errors(events)).to.deep.equal([]);
