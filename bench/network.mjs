@@ -72,15 +72,16 @@ const SETTLE_MS = 50;
 const RUN_TIMEOUT_MS = Number(process.env.BENCH_NET_TIMEOUT) || 90_000;
 
 /**
- * The early listener, from the build (dist/early-listener.js) when it has one; otherwise the
- * same text, written out here, so that the bench runs against an older build too.
+ * The early listener, from the build (spotnana-embed/early-frame, dist/early-frame.js) when it
+ * has one; otherwise an older listener's text, written out here, so that the bench runs
+ * against an older build too.
  */
 async function loadEarlyListener() {
-  const built = new URL('../dist/early-listener.js', import.meta.url);
+  const built = new URL('../dist/early-frame.js', import.meta.url);
   if (existsSync(built)) {
     const module = await import(built.href);
     if (typeof module.earlyListenerScript === 'function')
-      return { script: module.earlyListenerScript, from: 'dist/early-listener.js' };
+      return { script: module.earlyListenerScript, from: 'dist/early-frame.js' };
   }
   const script = (tokenEndpoint) => {
     const token = tokenEndpoint
@@ -88,7 +89,7 @@ async function loadEarlyListener() {
       : '';
     return `(()=>{const q=window.spotnanaEmbedEarly={m:[],l:new WeakSet};addEventListener('message',e=>customElements.get('spotnana-embed')||q.m.push(e));document.addEventListener('load',e=>q.l.add(e.target),true)${token}})()`;
   };
-  return { script, from: 'the bench (no dist/early-listener.js in this build)' };
+  return { script, from: 'the bench (no dist/early-frame.js in this build)' };
 }
 
 /**
