@@ -19,7 +19,7 @@ function run(script: string) {
       return Promise.resolve();
     },
   };
-  new Function('window', ...Object.keys(page), script)(window, ...Object.values(page));
+  new Function('self', 'window', ...Object.keys(page), script)(window, window, ...Object.values(page));
   return { record: window.spotnanaEmbedEarly, fetched };
 }
 
