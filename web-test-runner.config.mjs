@@ -30,91 +30,73 @@ if (problems.length) throw new Error(problems.join('\n'));
 const executablePath = findChrome();
 if (!executablePath) throw new Error(chromeHint);
 
-/**
- * Chromium's DevTools protocol answers the counts below; elsewhere they are `false` (not `null`,
- * which the runner reads as "unknown command") and the tests that need them skip.
- */
+/** Chromium's DevTools protocol answers the counts below; elsewhere they are `false` and the tests that need them skip. */
 const isChromium = (session) => session.browser.type === 'puppeteer' && /chrom/i.test(session.browser.name);
+
+/**
+ * A server command that asks the test page's browser through the DevTools protocol: `ask(cdp)`
+ * in Chromium, `false` elsewhere (not `null`, which the runner reads as "unknown command").
+ */
+const devToolsCommand = (name, ask) => ({
+  name,
+  async executeCommand({ command, session }) {
+    if (command !== name) return undefined;
+    if (!isChromium(session)) return false;
+    const cdp = await session.browser.getPage(session.id).createCDPSession();
+    try {
+      return await ask(cdp);
+    } finally {
+      await cdp.detach();
+    }
+  },
+});
 
 /**
  * `executeServerCommand('message-listeners')`: how many `message` listeners the test page's
  * window has, asked of the browser itself through the DevTools protocol (not a counter
  * inside the element). Chromium only: `false` elsewhere.
  */
-const listenerCount = {
-  name: 'message-listeners',
-  async executeCommand({ command, session }) {
-    if (command !== 'message-listeners') return undefined;
-    if (!isChromium(session)) return false;
-    const page = session.browser.getPage(session.id);
-    const cdp = await page.createCDPSession();
-    try {
-      const { result } = await cdp.send('Runtime.evaluate', { expression: 'window' });
-      const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
-      return listeners.filter((l) => l.type === 'message').length;
-    } finally {
-      await cdp.detach();
-    }
-  },
-};
+const listenerCount = devToolsCommand('message-listeners', async (cdp) => {
+  const { result } = await cdp.send('Runtime.evaluate', { expression: 'window' });
+  const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+  return listeners.filter((l) => l.type === 'message').length;
+});
 
 /**
  * `executeServerCommand('detached-iframes')`: after two full garbage collections, how many
  * `HTMLIFrameElement`s are still alive in the test page's heap without being in a document
  * (Runtime.queryObjects through the DevTools protocol). Chromium only: `false` elsewhere.
  */
-const detachedIframes = {
-  name: 'detached-iframes',
-  async executeCommand({ command, session }) {
-    if (command !== 'detached-iframes') return undefined;
-    if (!isChromium(session)) return false;
-    const page = session.browser.getPage(session.id);
-    const cdp = await page.createCDPSession();
-    try {
-      await cdp.send('HeapProfiler.enable');
-      await cdp.send('HeapProfiler.collectGarbage');
-      await cdp.send('HeapProfiler.collectGarbage');
-      const proto = await cdp.send('Runtime.evaluate', { expression: 'HTMLIFrameElement.prototype' });
-      const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
-      const { result } = await cdp.send('Runtime.callFunctionOn', {
-        objectId: objects.objectId,
-        functionDeclaration:
-          'function () { return { alive: this.length, detached: this.filter((f) => !f.isConnected).length }; }',
-        returnByValue: true,
-      });
-      await cdp.send('Runtime.releaseObject', { objectId: objects.objectId });
-      await cdp.send('HeapProfiler.disable');
-      return result.value;
-    } finally {
-      await cdp.detach();
-    }
-  },
-};
+const detachedIframes = devToolsCommand('detached-iframes', async (cdp) => {
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const proto = await cdp.send('Runtime.evaluate', { expression: 'HTMLIFrameElement.prototype' });
+  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
+  const { result } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: objects.objectId,
+    functionDeclaration:
+      'function () { return { alive: this.length, detached: this.filter((f) => !f.isConnected).length }; }',
+    returnByValue: true,
+  });
+  await cdp.send('Runtime.releaseObject', { objectId: objects.objectId });
+  await cdp.send('HeapProfiler.disable');
+  return result.value;
+});
 
 /**
  * `executeServerCommand('js-heap')`: the bytes used by the test page's JavaScript heap after
  * two full garbage collections (Runtime.getHeapUsage through the DevTools protocol); same-origin
  * child documents share it. Chromium only: `false` elsewhere.
  */
-const jsHeap = {
-  name: 'js-heap',
-  async executeCommand({ command, session }) {
-    if (command !== 'js-heap') return undefined;
-    if (!isChromium(session)) return false;
-    const page = session.browser.getPage(session.id);
-    const cdp = await page.createCDPSession();
-    try {
-      await cdp.send('HeapProfiler.enable');
-      await cdp.send('HeapProfiler.collectGarbage');
-      await cdp.send('HeapProfiler.collectGarbage');
-      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-      await cdp.send('HeapProfiler.disable');
-      return usedSize;
-    } finally {
-      await cdp.detach();
-    }
-  },
-};
+const jsHeap = devToolsCommand('js-heap', async (cdp) => {
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.send('HeapProfiler.disable');
+  return usedSize;
+});
 
 const files = ['test/element/**/*.test.ts', 'test/security/**/*.test.ts', 'test/frameworks/**/*.test.ts'];
 

@@ -12,6 +12,7 @@ import {
   EMBED_ORIGIN,
   EMBED_URL,
   loads,
+  pageCookie,
   reports,
   responses,
   thirdOrigin,
@@ -221,13 +222,7 @@ describe('early frame: adoption', () => {
   // The page's cookie stands for the user's session: `localhost` cookies go to every port of
   // localhost, so the third origin's port is a cross-origin, same-site endpoint.
   describe('the early token request is the element own request, credentials mode included', () => {
-    const cookie = `sid=${uid('early-cookie')}`;
-    before(() => {
-      document.cookie = `${cookie}; path=/`;
-    });
-    after(() => {
-      document.cookie = `sid=; path=/; max-age=0`;
-    });
+    const cookie = pageCookie();
 
     /** The early request, made before the element is defined. */
     const earlyRequest = async (page: { key: string }) =>

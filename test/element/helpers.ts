@@ -216,3 +216,18 @@ export async function thirdOrigin(): Promise<string> {
 export async function closingOrigin(): Promise<string> {
   return (await fakeOrigins()).closingOrigin;
 }
+
+/**
+ * A session cookie on the test page (a `localhost` cookie: sent to every port of localhost),
+ * set for the enclosing `describe` and removed after it; the cookie's `name=value`.
+ */
+export function pageCookie(): string {
+  const cookie = `sid=${uid('cookie')}`;
+  before(() => {
+    document.cookie = `${cookie}; path=/`;
+  });
+  after(() => {
+    document.cookie = `sid=; path=/; max-age=0`;
+  });
+  return cookie;
+}

@@ -9,12 +9,13 @@ import { EmbedError } from '../../src/error.js';
 import { tokenRequestInit, type TokenSource } from '../../src/config.js';
 import { fetchTokens, retryDelay, type TokenProvider, type TokenRequest, type Tokens } from '../../src/token-client.js';
 import {
-  EMBED_ORIGIN,
   closingOrigin,
   command,
   embed,
+  EMBED_ORIGIN,
   errors,
   ofType,
+  pageCookie,
   reports,
   responses,
   sleep,
@@ -647,13 +648,7 @@ describe('through the element: recovering after a failure', () => {
 });
 
 describe('through the element: token-credentials', () => {
-  const cookie = `sid=${uid('cookie')}`;
-  before(() => {
-    document.cookie = `${cookie}; path=/`;
-  });
-  after(() => {
-    document.cookie = `sid=; path=/; max-age=0`;
-  });
+  const cookie = pageCookie();
 
   it('same-origin (the default) and include send the page cookie to the endpoint; omit does not', async () => {
     const modes = [undefined, 'same-origin', 'include', 'omit'];
