@@ -1,8 +1,9 @@
 // The Next.js App Router example (examples/nextjs), built and served as an app would be:
-// `next build` with no Spotnana credentials in the environment, then `next start` against
-// the Spotnana emulator. Its pages are rendered on the server with spotnana-embed/react's
+// with create-next-app's `cacheComponents: true`, `next build` with no Spotnana credentials in
+// the environment, then `next start` against the Spotnana emulator, whose URL is read at run
+// time. Its pages are rendered on the server with spotnana-embed/react's
 // component and hydrated: `/` with a token endpoint (a route on the Node runtime) and the
-// early frame, `/edge` with a token provider (calling a route on the Edge runtime). Both
+// early frame, `/edge` with a token provider (calling a route of its own). Both
 // routes are made with spotnana-embed/server.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -97,16 +98,24 @@ describe('Next.js App Router (examples/nextjs)', { timeout: 10 * TIMEOUT }, () =
     },
   );
 
-  for (const [page, runtime] of [
-    ['/', 'Node.js'],
-    ['/edge', 'Edge'],
+  for (const [page, route] of [
+    ['/', 'token endpoint'],
+    ['/edge', 'provider'],
   ] as const) {
     it(
-      `${page}: signed in after hydration, with tokens from the ${runtime} route handler`,
+      `${page}: signed in after hydration, with tokens from its ${route} route handler`,
       { timeout: TIMEOUT },
       async () => {
         browser ??= await chromium();
         const tab = await browser.newPage();
+        // Every request for the embed app's page (the frame's document): one, when the early
+        // frame is adopted and never moved.
+        const frameLoads: string[] = [];
+        tab.on('request', (request) => {
+          if (request.resourceType() === 'document' && request.url().startsWith(`${emulator.url}/trips`)) {
+            frameLoads.push(request.url());
+          }
+        });
         try {
           await tab.setCookie({ name: 'session', value: SESSION, url: origin });
           await tab.goto(`${origin}${page}`);
@@ -125,6 +134,7 @@ describe('Next.js App Router (examples/nextjs)', { timeout: 10 * TIMEOUT }, () =
           ]);
           assert.deepEqual(adopted, page === '/' ? [1, 0] : [0, 1]);
           await frame.waitForFunction((email) => document.body?.innerText.includes(email), { timeout: TIMEOUT }, EMAIL);
+          assert.equal(frameLoads.length, 1, `the frame's page was requested once: ${frameLoads.join(', ')}`);
         } finally {
           await tab.close();
         }
