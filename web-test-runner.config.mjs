@@ -8,6 +8,7 @@
 //   npx wtr                          every file in every engine found
 //   npx wtr --group firefox          one engine (`default` is Chromium)
 //   npx wtr --files <file>           one file, in every engine
+//   GREP='<words>' npx wtr ...       only the tests whose full title holds the words
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import * as puppeteerCore from 'puppeteer-core';
@@ -148,7 +149,8 @@ export default {
   ],
   // The last bound of a test that waits on events (test/element/helpers.ts `until` has no
   // deadline of its own): generous, so that a loaded 2-core machine is not a failure.
-  testFramework: { config: { timeout: 90000 } },
+  // GREP=<text>: only the tests whose full title contains it (a focused run while debugging).
+  testFramework: { config: { timeout: 90000, ...(process.env.GREP && { grep: process.env.GREP }) } },
   reporters: [defaultReporter(), summaryReporter()],
   // A file whose tests each run into their time-out still finishes, and names them.
   testsFinishTimeout: 900000,

@@ -66,12 +66,14 @@ export async function tokenLog(key: string): Promise<
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// What the running test is waiting for, so that a test that hits its time-out names it.
+// What the running test is waiting for, so that a test that hits its time-out names it: in
+// its error message, which the runner reads once the file has finished, and so in the summary.
 const waiting = new Set<string>();
 let generation = 0;
 afterEach(function () {
-  if (this.currentTest?.state === 'failed' && waiting.size)
-    console.error(`${this.currentTest.fullTitle()}: was waiting for ${[...waiting].join(', ')}`);
+  const test = this.currentTest;
+  if (test?.state === 'failed' && waiting.size && test.err)
+    test.err.message = `while waiting for ${[...waiting].join(', ')}: ${test.err.message}`;
   waiting.clear();
   generation++; // polls left behind by a failed test stop
 });
