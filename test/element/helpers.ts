@@ -1,6 +1,6 @@
 // Shared by the element's browser tests: the fake Spotnana frame lives on another origin
 // (127.0.0.1 vs the test page's localhost), the token endpoint on the page's own origin.
-import { fixture } from '@open-wc/testing';
+import { chai, fixture } from '@open-wc/testing';
 import { render } from 'lit';
 import '../../src/index.js';
 import type { SpotnanaEmbed } from '../../src/index.js';
@@ -66,14 +66,36 @@ export async function tokenLog(key: string): Promise<
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Plain data: primitives, and arrays and plain objects of this page's realm made of them. */
+function isPlainData(value: unknown, depth = 0): boolean {
+  if (typeof value === 'function') return false;
+  if (value === null || typeof value !== 'object') return true;
+  if (depth > PLAIN_DATA_DEPTH) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
+  return Object.values(value).every((v) => isPlainData(v, depth + 1));
+}
+const PLAIN_DATA_DEPTH = 8;
+
+/**
+ * A failed assertion's `actual` or `expected`, in a form the runner can carry back: it walks
+ * them whole, and a DOM node, a window, a promise or another page's object there stalls the
+ * browser (the file then never finishes) instead of failing the test. Plain data stays as it is.
+ */
+const portable = (value: unknown) => (isPlainData(value) ? value : chai.util.inspect(value));
+
 // What the running test is waiting for, so that a test that hits its time-out names it: in
 // its error message, which the runner reads once the file has finished, and so in the summary.
 const waiting = new Set<string>();
 let generation = 0;
 afterEach(function () {
   const test = this.currentTest;
-  if (test?.state === 'failed' && waiting.size && test.err)
-    test.err.message = `while waiting for ${[...waiting].join(', ')}: ${test.err.message}`;
+  const err = test?.err as (Error & { actual?: unknown; expected?: unknown }) | undefined;
+  if (test?.state === 'failed' && err) {
+    if (waiting.size) err.message = `while waiting for ${[...waiting].join(', ')}: ${err.message}`;
+    if ('actual' in err) err.actual = portable(err.actual);
+    if ('expected' in err) err.expected = portable(err.expected);
+  }
   waiting.clear();
   generation++; // polls left behind by a failed test stop
 });
