@@ -1,6 +1,7 @@
 // `import 'spotnana-embed'` registers <spotnana-embed> (this is the package's one module
 // with side effects) and exports the element class and its types.
 import { SpotnanaEmbed } from './spotnana-embed.js';
+import { TAG_NAME } from './early.js';
 
 export { SpotnanaEmbed };
 export { EMBED_BASES } from './config.js';
@@ -17,4 +18,4 @@ declare global {
 // Once: a second copy of the package (two bundles on one page) finds it registered. In
 // Node (server-side rendering) there is no registry and nothing to do.
 const registry = globalThis.customElements;
-if (registry && !registry.get('spotnana-embed')) registry.define('spotnana-embed', SpotnanaEmbed);
+if (registry && !registry.get(TAG_NAME)) registry.define(TAG_NAME, SpotnanaEmbed);

@@ -23,6 +23,7 @@ import {
   type ReactNode,
 } from 'react';
 import { frameAttributes, resolveFrame, type FrameAttributes } from './config.js';
+import { TAG_NAME } from './early.js';
 import { EVENT_TYPES, type SpotnanaEmbedEventMap } from './events.js';
 import type {
   SpotnanaEmbedAttributes,
@@ -155,8 +156,8 @@ function render(props: SpotnanaEmbedProps, ref: ForwardedRef<SpotnanaEmbedElemen
   );
   const elementProps = { ...rest, ...attributes, ref: setElement };
   return frame
-    ? createElement('spotnana-embed', elementProps, frame, rest.children as ReactNode)
-    : createElement('spotnana-embed', elementProps);
+    ? createElement(TAG_NAME, elementProps, frame, rest.children as ReactNode)
+    : createElement(TAG_NAME, elementProps);
 }
 
 /**
