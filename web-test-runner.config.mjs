@@ -99,6 +99,12 @@ const jsHeap = devToolsCommand('js-heap', async (cdp) => {
   return usedSize;
 });
 
+/**
+ * Mocha reads `grep` as a regular expression, and the runner writes it into the test page's
+ * inline script: the words as a pattern that matches them literally, with no `<` in its text.
+ */
+const literalPattern = (words) => words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll('<', '\\x3c');
+
 const files = ['test/element/**/*.test.ts', 'test/security/**/*.test.ts', 'test/frameworks/**/*.test.ts'];
 
 /** `--group NAME` on the command line: one engine alone may use both cores. */
@@ -149,8 +155,8 @@ export default {
   ],
   // The last bound of a test that waits on events (test/element/helpers.ts `until` has no
   // deadline of its own): generous, so that a loaded 2-core machine is not a failure.
-  // GREP=<text>: only the tests whose full title contains it (a focused run while debugging).
-  testFramework: { config: { timeout: 90000, ...(process.env.GREP && { grep: process.env.GREP }) } },
+  // GREP=<words>: only the tests whose full title holds them, as written (a focused run).
+  testFramework: { config: { timeout: 90000, ...(process.env.GREP && { grep: literalPattern(process.env.GREP) }) } },
   reporters: [defaultReporter(), summaryReporter()],
   // A file whose tests each run into their time-out still finishes, and names them.
   testsFinishTimeout: 900000,

@@ -12,11 +12,11 @@ const FILE = 'test/support/runner/failing.browser.ts';
 /** The bound of the whole run: a stalled browser ends the test here instead of hanging it. */
 const RUN_BOUND_MS = 120_000;
 
-async function runFailingFile(): Promise<{ code: number | null; output: string }> {
+async function runFailingFile(env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   // A process group of its own: a stalled run is ended with its browser.
   const child = spawn(bin('wtr'), ['--group', 'default', '--files', FILE], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -41,6 +41,17 @@ describe('the browser test runner', () => {
     assert.ok(
       summary.includes(`${prefix}runs out of time: while waiting for a sign that never comes: Timeout of 500ms`),
       summary,
+    );
+  });
+
+  it('runs only the tests whose title holds the words of GREP, as written, and reports the others as skipped', async () => {
+    const { output } = await runFailingFile({ GREP: "another page's element and promise" });
+    assert.match(output, /: 0 passed, 1 failed, 2 skipped \(1 files\)/, output);
+    assert.ok(
+      output.includes(
+        "  ✖ test/support/runner/failing.browser.ts › failing on purpose › compares another page's element",
+      ),
+      output,
     );
   });
 });
