@@ -9,7 +9,7 @@
 import { relative } from 'node:path';
 
 /** How much of an error message a failure line keeps: its first line, cut to this length. */
-const MESSAGE_CHARS = 200;
+const MESSAGE_CHARS = 400;
 
 const firstLine = (message = '') => {
   const line = message.split('\n').find((l) => l.trim()) ?? '';

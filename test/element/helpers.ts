@@ -19,6 +19,9 @@ export interface Report {
   loaded?: boolean;
   href?: string;
   data?: any;
+  /** A hostile-matrix frame's progress: `sent` once it posted its payloads and `marker`. */
+  hostile?: string;
+  marker?: string;
   /** The frame's page was requested (one entry per request, with its referer). */
   request?: { referer: string | null };
 }
@@ -98,6 +101,10 @@ if (browserMocha && focus) {
   queueMicrotask(() => leaveOut(browserMocha.suite));
 }
 
+/** Mocha's time-out message, whose advice (call done(), resolve the promise) never applies here. */
+const MOCHA_TIMEOUT =
+  /^Timeout of (\d+)ms exceeded\. For async tests and hooks, ensure "done\(\)" is called; if returning a Promise, ensure it resolves\./;
+
 // What the running test is waiting for, so that a test that hits its time-out names it: in
 // its error message, which the runner reads once the file has finished, and so in the summary.
 const waiting = new Set<string>();
@@ -106,6 +113,7 @@ afterEach(function () {
   const test = this.currentTest;
   const err = test?.err as (Error & { actual?: unknown; expected?: unknown }) | undefined;
   if (test?.state === 'failed' && err) {
+    err.message = err.message.replace(MOCHA_TIMEOUT, 'ran out of its $1 ms');
     if (waiting.size) err.message = `while waiting for ${[...waiting].join(', ')}: ${err.message}`;
     if ('actual' in err) err.actual = portable(err.actual);
     if ('expected' in err) err.expected = portable(err.expected);

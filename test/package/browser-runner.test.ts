@@ -39,7 +39,7 @@ describe('the browser test runner', () => {
     assert.ok(summary.includes(`${prefix}compares a DOM node: the page body: expected <body>`), summary);
     assert.ok(summary.includes(`${prefix}compares another page's element and promise: expected [`), summary);
     assert.ok(
-      summary.includes(`${prefix}runs out of time: while waiting for a sign that never comes: Timeout of 500ms`),
+      summary.includes(`${prefix}runs out of time: while waiting for a sign that never comes: ran out of its 500 ms`),
       summary,
     );
   });

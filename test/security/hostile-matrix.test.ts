@@ -250,6 +250,7 @@ async function runCell(sender: Sender, kind: Kind): Promise<void> {
     script: sender.script ?? 'ok',
   });
   const cell: Cell = { el, id, key, events, kind, marker, others: [] };
+  running.add(cell);
   await sender.send(cell);
 
   const requests = PAYLOADS[kind].requests;
@@ -294,10 +295,34 @@ async function runCell(sender: Sender, kind: Kind): Promise<void> {
   for (const other of cell.others)
     expect(await responses(other), `token responses in frame ${other}`).to.deep.equal([]);
   el.remove();
+  running.delete(cell);
+}
+
+/** The cells of the running test, for the report of one that fails. */
+const running = new Set<Cell>();
+
+/** How far each cell got: its marker, and what each of its frames reported. */
+async function cellStates(): Promise<string> {
+  const states = await Promise.all(
+    [...running].map(async (cell) => {
+      const frames = await Promise.all(
+        [cell.id, ...cell.others].map(async (id) => {
+          const seen = await reports(id);
+          const steps = seen.flatMap((r) => [...(r.loaded ? ['loaded'] : []), ...(r.hostile ? [r.hostile] : [])]);
+          return `${id}: ${steps.join(', ') || 'nothing'}`;
+        }),
+      );
+      return `[${cell.kind}] marker ${markers.has(cell.marker) ? 'received' : 'not received'}, ${frames.join('; ')}`;
+    }),
+  );
+  return states.join(' | ');
 }
 
 describe(`hostile-message matrix: ${SENDERS.length} senders × ${KINDS.length} payload kinds = ${SENDERS.length * KINDS.length} cells`, () => {
-  afterEach(() => {
+  afterEach(async function () {
+    const err = this.currentTest?.err;
+    if (this.currentTest?.state === 'failed' && err && running.size) err.message += ` (cells: ${await cellStates()})`;
+    running.clear();
     expect(pageErrors.splice(0), 'errors thrown into the page').to.deep.equal([]);
     expect(tokensSeenByPage.splice(0), 'tokens posted to the host page').to.deep.equal([]);
   });

@@ -69,8 +69,15 @@ addEventListener('message', (e) => {
   }
 });
 report({ loaded: true, href: location.href });
+// Each step reported, so that a test that waits in vain for the marker can say how far it got.
 function hostile(kind, marker) {
-  import('/__hostile-payloads.mjs').then((m) => m.send(target, kind, marker));
+  import('/__hostile-payloads.mjs').then(
+    (m) => {
+      m.send(target, kind, marker);
+      report({ hostile: 'sent', marker });
+    },
+    (error) => report({ hostile: 'payloads not loaded: ' + error, marker }),
+  );
 }
 if (q.get('hostile')) hostile(q.get('hostile'), q.get('marker'));
 if (ask === 'load') askParent();
