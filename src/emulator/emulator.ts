@@ -63,11 +63,16 @@ const MISDIRECTED = 421;
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 /** A host name or an IP address, without a port. */
 const HOST_NAME = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/i;
-/** C0 and C1 control characters but tab, DEL, and the line and paragraph separators. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL_CHARACTERS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/g;
+/**
+ * C0 and C1 control characters but tab, DEL, the line and paragraph separators, and the
+ * characters that make a line read otherwise than it holds: bidirectional controls (marks,
+ * embeddings, overrides, isolates) and zero-width characters.
+ */
+const CONTROL_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- finding them is the point
+  /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
-/** A log line as a terminal may safely print it: each control character written as \xNN or \uNNNN. */
+/** A log line as a terminal may safely print it: each of those characters written as \xNN or \uNNNN. */
 export function escapeControls(line: string): string {
   return line.replace(CONTROL_CHARACTERS, (c) => {
     const code = c.charCodeAt(0);

@@ -17,7 +17,12 @@ const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
 const ESC = '\x1b';
 const CSI = '\u009b';
 const BEL = '\x07';
-const HOSTILE_EMAIL = `mallory${ESC}]0;owned${BEL}\n4  issued a token@example.com`;
+/** Bidirectional controls and zero-width characters: a line that reads otherwise than it holds. */
+const INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+/** Right-to-left override, pop, zero-width space and joiner, first-strong isolate, pop isolate. */
+const RLO = '\u202e';
+const HIDDEN = `${RLO}moc.elpmaxe\u202c\u200b\u200d\u2068x\u2069`;
+const HOSTILE_EMAIL = `mallory${ESC}]0;owned${BEL}\n4  issued a token${HIDDEN}@example.com`;
 
 let spotnana: SpotnanaFixture;
 const log: string[] = [];
@@ -50,11 +55,11 @@ function get(
 }
 
 describe('the log writes values from requests escaped', () => {
-  it('no control character, no forged line, from the path, the query, the form or the user-detail answer', async () => {
+  it('no control character, no bidirectional or zero-width character, no forged line, from the path, the query, the form or the user-detail answer', async () => {
     const { emulator } = spotnana;
     const before = log.length;
     const port = new URL(emulator.url).port;
-    const orgId = encodeURIComponent(`acme${ESC}[2J\r\n6  GET /forged${CSI}31m`);
+    const orgId = encodeURIComponent(`acme${ESC}[2J\r\n6  GET /forged${CSI}31m${HIDDEN}`);
     assert.equal(
       (await get(emulator, `/%0d%0a${ESC}x?idp=token-exchange-auth&orgId=${orgId}`, `127.0.0.1:${port}`)).status,
       200,
@@ -77,7 +82,14 @@ describe('the log writes values from requests escaped', () => {
     }
     const lines = log.slice(before);
     assert.ok(lines.length >= forms.length + 1, lines.join('\n'));
-    for (const line of lines) assert.doesNotMatch(line, CONTROL, JSON.stringify(line));
+    for (const line of lines) {
+      assert.doesNotMatch(line, CONTROL, JSON.stringify(line));
+      assert.doesNotMatch(line, INVISIBLE, JSON.stringify(line));
+    }
+    assert.ok(
+      lines.some((line) => line.includes('\\u202e')),
+      'the right-to-left override is written escaped',
+    );
     assert.ok(
       lines.some((line) => line.includes('mallory')),
       'the hostile email is logged, escaped',
