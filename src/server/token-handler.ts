@@ -8,6 +8,7 @@
 // a Spotnana outage or rate limit becomes a 502/503.
 import { type ApiTarget, tokenEndpointUrl } from './env.js';
 import { TokenExchangeError, TokenHandlerError, type TokenHandlerErrorCode } from './errors.js';
+import { retryAfterSeconds } from '../shared/retry-after.js';
 import { DEFAULT_TIMEOUT, checkTimeout, exchangeToken } from './exchange-token.js';
 
 export interface TokenHandlerOptions extends ApiTarget {
@@ -121,11 +122,13 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
       report(error, request);
       if (!(error instanceof TokenExchangeError)) return json({ error: 'internal_error' }, 500);
       if (error.status === 429) {
-        // Pass Spotnana's own wait on, so the element waits as long as Spotnana asked.
+        // Pass Spotnana's own wait on, so the element waits as long as Spotnana asked: as
+        // whole seconds, the one form that carries no text of Spotnana's to the browser.
+        const seconds = retryAfterSeconds(error.retryAfter);
         return json(
           { error: 'upstream_unavailable' },
           503,
-          error.retryAfter ? { 'retry-after': error.retryAfter } : undefined,
+          seconds === undefined ? undefined : { 'retry-after': String(seconds) },
         );
       }
       if (error.status !== undefined && error.status >= 400 && error.status < 500) {

@@ -18,3 +18,9 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }
+
+/** Whole seconds to wait (rounded up) as a `Retry-After` to pass on, or undefined when `value` is absent or unreadable. */
+export function retryAfterSeconds(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  const ms = parseRetryAfter(value, now);
+  return ms === undefined ? undefined : Math.ceil(ms / MS_PER_SECOND);
+}

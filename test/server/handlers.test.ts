@@ -176,7 +176,31 @@ describe('createTokenHandler answers the SPEC’s list', () => {
     assert.equal((errors[0] as TokenExchangeError).code, 'invalid_client');
   });
 
-  it('503 upstream_unavailable with Spotnana’s Retry-After as received, on a 429', async () => {
+  it('503 upstream_unavailable with Retry-After only as a whole number of seconds, on a 429', async () => {
+    const inNinetySeconds = new Date(Date.now() + 90_000).toUTCString();
+    for (const [received, relayed] of [
+      [inNinetySeconds, /^(8[5-9]|90)$/],
+      ['7 <b>x</b>', null],
+      ['1.5', null],
+      ['soon', null],
+    ] as const) {
+      const spotnana = await recordingServer((_req, res) =>
+        sendJson(res, 429, { error: 'too_many_requests' }, { 'retry-after': received }),
+      );
+      try {
+        const { handler } = setup({ apiUrl: spotnana.url });
+        const response = await handler(post(signedIn()));
+        const header = response.headers.get('retry-after');
+        if (relayed) assert.match(header ?? '', relayed, `${received} relayed as ${header}`);
+        else assert.equal(header, null, `${received} relayed as ${header}`);
+        await expectAnswer(response, 503, { error: 'upstream_unavailable' });
+      } finally {
+        await spotnana.close();
+      }
+    }
+  });
+
+  it('503 upstream_unavailable with Spotnana’s Retry-After in seconds as received, on a 429', async () => {
     const spotnana = await recordingServer((_req, res) =>
       sendJson(res, 429, { error: 'too_many_requests' }, { 'retry-after': '120' }),
     );
