@@ -65,7 +65,7 @@ export interface EmbedConfig extends FrameConfig {
 /** An iframe's attributes, by the names that both the DOM and React give them. */
 export type FrameAttributes = FrameOptionAttributes & { src: string; referrerPolicy: ReferrerPolicy };
 
-function parseUrl(value: string, base: string): URL | undefined {
+export function parseUrl(value: string, base?: string): URL | undefined {
   try {
     return new URL(value, base);
   } catch {

@@ -6,9 +6,10 @@
 export type SpotnanaErrorSource = 'config' | 'token-endpoint' | 'token-provider' | 'spotnana';
 
 /**
- * Codes of `source: 'config'`: the element's configuration is wrong. For each code but
- * `missing-token-endpoint` no iframe is loaded until it is fixed; `missing-token-endpoint`
- * is raised when the iframe asks while there is no token source, and the iframe stays.
+ * Codes of `source: 'config'`: the element's configuration, or the page's, is wrong. For each
+ * code but `missing-token-endpoint` no iframe is loaded until it is fixed;
+ * `missing-token-endpoint` is raised when the iframe asks while there is no token source, and
+ * the iframe stays. `blocked-by-csp`: the page's Content Security Policy blocks the frame.
  */
 export type ConfigErrorCode =
   | 'invalid-env'
@@ -16,10 +17,12 @@ export type ConfigErrorCode =
   | 'invalid-path'
   | 'missing-token-endpoint'
   | 'invalid-token-endpoint'
-  | 'invalid-option';
+  | 'invalid-option'
+  | 'blocked-by-csp';
 
-/** Codes of `source: 'token-endpoint'` and `source: 'token-provider'`. */
-export type TokenErrorCode = 'http-error' | 'invalid-response' | 'network-error' | 'timeout' | 'provider-error';
+/** Codes of `source: 'token-endpoint'` (`blocked-by-csp`: the page's `connect-src` refuses it) and `source: 'token-provider'`. */
+export type TokenErrorCode =
+  'http-error' | 'invalid-response' | 'network-error' | 'timeout' | 'provider-error' | 'blocked-by-csp';
 
 export interface SpotnanaErrorDetail {
   source: SpotnanaErrorSource;

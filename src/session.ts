@@ -5,11 +5,13 @@
 //   - the window `message` listener, and the origin + source checks (handshake.ts);
 //   - the loop guard (handshake.ts) and the silent-frame timer;
 //   - the eager prefetch, its freshness, and answering each request at most once;
+//   - the page's CSP violations that block its frame or its token endpoint (csp.ts);
 //   - one AbortController: when the session stops, its fetches stop and nothing is posted.
 // Input: a validated EmbedConfig (again on every change that needs no reload), a SessionReport.
 // Output: calls to the SessionReport, which the element turns into events and views.
 
 import { frameAttributes, type EmbedConfig } from './config.js';
+import { blockedByCsp } from './csp.js';
 import { claimEarlyAnswer, discardAnswer, takeOverEarlyFrame } from './early.js';
 import { errorDetail } from './error.js';
 import type { SpotnanaErrorDetail } from './events.js';
@@ -22,6 +24,8 @@ export interface SessionReport {
   request(): void;
   sent(prefetched: boolean): void;
   error(detail: SpotnanaErrorDetail): void;
+  /** The page's Content Security Policy blocked the frame: a configuration error, and no iframe. */
+  frameBlocked(detail: SpotnanaErrorDetail): void;
   message(data: unknown): void;
 }
 
@@ -67,6 +71,8 @@ export class EmbedSession {
   /** Until the first valid request, the first load (or the adoption) starts the silent-frame clock. */
   #silentCheckDue = true;
   #silentTimer?: ReturnType<typeof setTimeout>;
+  /** The page's CSP refused the token endpoint: reported once, and its fetches' failures are not reported again. */
+  #endpointBlocked = false;
 
   constructor({ config, report, adopt }: SessionOptions) {
     this.#config = config;
@@ -84,6 +90,7 @@ export class EmbedSession {
   start() {
     const { signal } = this.#abort;
     addEventListener('message', this.#onMessage, { signal });
+    document.addEventListener('securitypolicyviolation', this.#onViolation, { signal });
     this.frame.addEventListener('load', this.#onLoad, { signal });
     this.#earlyAnswer = claimEarlyAnswer(this.#config.source, this.adopted && this.#config.eager);
     this.#startPrefetch();
@@ -166,6 +173,17 @@ export class EmbedSession {
     if (this.#silentCheckDue) this.#startSilentClock();
   };
 
+  #onViolation = (event: SecurityPolicyViolationEvent) => {
+    const { source, embedOrigin } = this.#config;
+    const endpoint = source?.kind === 'token-endpoint' ? source.url : undefined;
+    const detail = blockedByCsp(event, embedOrigin, endpoint);
+    if (!detail) return;
+    if (detail.source === 'config') return this.#report.frameBlocked(detail);
+    if (this.#endpointBlocked) return;
+    this.#endpointBlocked = true;
+    this.#report.error(detail);
+  };
+
   #onMessage = (event: MessageEvent) => {
     try {
       const message = classifyMessage(event, this.#config.embedOrigin, this.frame.contentWindow);
@@ -217,7 +235,8 @@ export class EmbedSession {
       const freshFor = lifetime === undefined ? FRESHNESS_MARGIN_MS : lifetime - FRESHNESS_MARGIN_MS;
       return { ...tokens, freshUntil: Date.now() + freshFor };
     } catch (thrown) {
-      if (!signal.aborted) {
+      // A fetch the page's CSP refused has been reported as such (#onViolation).
+      if (!signal.aborted && !this.#endpointBlocked) {
         const code = source.kind === 'token-provider' ? 'provider-error' : 'network-error';
         this.#report.error(errorDetail(thrown, { source: source.kind, code, message: `The ${source.kind} failed.` }));
       }

@@ -229,6 +229,11 @@ export class SpotnanaEmbed extends ReactiveElement {
       this.#emit('spotnana-token-sent', { prefetched });
     },
     error: (detail) => this.#fail(detail),
+    frameBlocked: (detail) => {
+      // As for any configuration error: no iframe.
+      this.#endSession();
+      this.#fail(detail);
+    },
     message: (data) => this.#emit('spotnana-message', { data }),
   };
 

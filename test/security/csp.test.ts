@@ -9,7 +9,7 @@
 // securitypolicyviolation event before anything else runs; the browser also sends its
 // reports to /__csp-report.
 import { expect } from '@open-wc/testing';
-import { askControl, responses, sleep, tokenLog, uid, until } from '../element/helpers.js';
+import { EMBED_ORIGIN, askControl, responses, sleep, thirdOrigin, tokenLog, uid, until } from '../element/helpers.js';
 
 interface CspWindow extends Window {
   violations?: { directive: string; blockedURI: string; sample: string }[];
@@ -76,5 +76,40 @@ describe('strict CSP with Trusted Types', () => {
     const { id, win } = await cspPage({ tt: "'none'" });
     await until(() => responses(id), 'the tokens');
     expect(win.violations).to.deep.equal([]);
+  });
+});
+
+describe('blocked-by-csp: the page policy names what to allow', () => {
+  const errorsOf = (win: CspWindow) => win.embedEvents!.filter((e) => e.type === 'spotnana-error').map((e) => e.detail);
+
+  it('frame-src without the embed origin: a config error that names the directive and the origin, and no iframe', async () => {
+    const { win } = await cspPage({ 'frame-src': "'self'" });
+    const [error] = await until(() => errorsOf(win), 'the error');
+    expect(error.source).to.equal('config');
+    expect(error.code).to.equal('blocked-by-csp');
+    expect(error.message).to.include(`add ${EMBED_ORIGIN} to frame-src`);
+    const el = win.document.querySelector('spotnana-embed')!;
+    await (el as HTMLElement & { updateComplete: Promise<boolean> }).updateComplete;
+    expect(el.shadowRoot!.querySelector('iframe'), 'an iframe').to.equal(null);
+    expect(el.shadowRoot!.querySelector('[part=error]')?.textContent).to.include('frame-src');
+  });
+
+  it('connect-src that refuses a cross-origin token endpoint: blocked-by-csp instead of network-error, naming the origin', async () => {
+    const endpointOrigin = await thirdOrigin();
+    const { win } = await cspPage({ endpoint: `${endpointOrigin}/token?key=${uid('csp-token')}&cors=1` });
+    const [error] = await until(() => errorsOf(win), 'the error');
+    expect(error.source).to.equal('token-endpoint');
+    expect(error.code).to.equal('blocked-by-csp');
+    expect(error.message).to.include(`add ${endpointOrigin} to connect-src`);
+    // Its own frame asks; its request gets no answer, and no other error follows.
+    await until(() => win.embedEvents!.some((e) => e.type === 'spotnana-token-request'), 'the frame request');
+    expect(errorsOf(win).map((e) => e.code)).to.deep.equal(['blocked-by-csp']);
+  });
+
+  it('a report-only policy blocks nothing: no error, and the frame signs in', async () => {
+    const { id, win } = await cspPage({ 'frame-src': "'self'", 'report-only': '1' });
+    await until(() => responses(id), 'tokens in the frame');
+    await until(() => win.violations!.some((v) => v.directive === 'frame-src'), 'the reported violation');
+    expect(errorsOf(win)).to.deep.equal([]);
   });
 });

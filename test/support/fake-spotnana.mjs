@@ -298,26 +298,30 @@ export async function handle(req, res) {
     const port = req.headers.host.split(':')[1];
     const embedOrigin = `http://127.0.0.1:${port}`;
     const id = encodeURIComponent(q.get('id') ?? 'csp');
+    // frame-src=VALUE replaces the frame-src directive; endpoint=URL is the token endpoint
+    // (default: this server's, 'self'); report-only=1 sends the policy as report-only.
     const policy = [
       "default-src 'self'",
       "script-src 'self'",
       "style-src 'self'",
-      `frame-src ${embedOrigin}`,
+      `frame-src ${q.get('frame-src') ?? embedOrigin}`,
       "connect-src 'self'",
       "require-trusted-types-for 'script'",
       `trusted-types ${q.get('tt') ?? 'lit-html'}`,
       `report-uri /__csp-report?id=${id}`,
     ].join('; ');
+    const header = q.get('report-only') ? 'content-security-policy-report-only' : 'content-security-policy';
+    const endpoint = q.get('endpoint') ?? `/token?key=${encodeURIComponent(q.get('key') ?? 'csp')}`;
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      'content-security-policy': policy,
+      [header]: policy,
     });
     res.end(`<!doctype html><meta charset="utf-8"><title>strict CSP</title>
 <script src="/__csp/page.js"></script>
 ${q.get('inline') ? '<script>window.inlineRan = true;</script>' : ''}
 <script type="module" src="/__cdn/spotnana-embed.min.js"></script>
-<spotnana-embed embed-url="${embedOrigin}/fake-frame" path="/?id=${id}" token-endpoint="/token?key=${encodeURIComponent(q.get('key') ?? 'csp')}"></spotnana-embed>`);
+<spotnana-embed embed-url="${embedOrigin}/fake-frame" path="/?id=${id}" token-endpoint="${endpoint.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"></spotnana-embed>`);
     return true;
   }
   if (url.pathname === '/__csp/page.js') {
