@@ -71,8 +71,8 @@ export class EmbedSession {
   /** Until the first valid request, the first load (or the adoption) starts the silent-frame clock. */
   #silentCheckDue = true;
   #silentTimer?: ReturnType<typeof setTimeout>;
-  /** The page's CSP refused the token endpoint: reported once, and its fetches' failures are not reported again. */
-  #endpointBlocked = false;
+  /** The token endpoint the page's CSP refused: reported once, and its fetches' failures are not reported again. */
+  #blockedEndpoint?: string;
 
   constructor({ config, report, adopt }: SessionOptions) {
     this.#config = config;
@@ -179,8 +179,8 @@ export class EmbedSession {
     const detail = blockedByCsp(event, embedOrigin, endpoint);
     if (!detail) return;
     if (detail.source === 'config') return this.#report.frameBlocked(detail);
-    if (this.#endpointBlocked) return;
-    this.#endpointBlocked = true;
+    if (this.#blockedEndpoint === endpoint) return;
+    this.#blockedEndpoint = endpoint;
     this.#report.error(detail);
   };
 
@@ -236,7 +236,8 @@ export class EmbedSession {
       return { ...tokens, freshUntil: Date.now() + freshFor };
     } catch (thrown) {
       // A fetch the page's CSP refused has been reported as such (#onViolation).
-      if (!signal.aborted && !this.#endpointBlocked) {
+      const blocked = source.kind === 'token-endpoint' && source.url === this.#blockedEndpoint;
+      if (!signal.aborted && !blocked) {
         const code = source.kind === 'token-provider' ? 'provider-error' : 'network-error';
         this.#report.error(errorDetail(thrown, { source: source.kind, code, message: `The ${source.kind} failed.` }));
       }

@@ -106,6 +106,18 @@ describe('blocked-by-csp: the page policy names what to allow', () => {
     expect(errorsOf(win).map((e) => e.code)).to.deep.equal(['blocked-by-csp']);
   });
 
+  it('once a tokenProvider replaces the refused endpoint, its failures are reported again', async () => {
+    const endpointOrigin = await thirdOrigin();
+    const { win } = await cspPage({ endpoint: `${endpointOrigin}/token?key=${uid('csp-token')}&cors=1` });
+    await until(() => errorsOf(win), 'the blocked-by-csp error');
+    const el = win.document.querySelector('spotnana-embed')!;
+    el.tokenProvider = () => Promise.reject(new Error('provider down'));
+    await el.updateComplete;
+    el.shadowRoot!.querySelector('iframe')!.contentWindow!.postMessage({ cmd: 'ask' }, EMBED_ORIGIN);
+    await until(() => errorsOf(win).length > 1, 'the provider error');
+    expect(errorsOf(win).map((e) => e.code)).to.deep.equal(['blocked-by-csp', 'provider-error']);
+  });
+
   it('a report-only policy blocks nothing: no error, and the frame signs in', async () => {
     const { id, win } = await cspPage({ 'frame-src': "'self'", 'report-only': '1' });
     await until(() => responses(id), 'tokens in the frame');
