@@ -6,9 +6,9 @@
 // the element retries 408, 429 and 5xx (at most 3 attempts) and exchangeToken retries
 // once, so a rejection (4xx from Spotnana) becomes a 403 that nobody retries, and only
 // a Spotnana outage or rate limit becomes a 502/503.
+import { retryAfterSeconds } from '../shared/retry-after.js';
 import { type ApiTarget, tokenEndpointUrl } from './env.js';
 import { TokenExchangeError, TokenHandlerError, type TokenHandlerErrorCode } from './errors.js';
-import { retryAfterSeconds } from '../shared/retry-after.js';
 import { DEFAULT_TIMEOUT, checkTimeout, exchangeToken } from './exchange-token.js';
 
 export interface TokenHandlerOptions extends ApiTarget {
