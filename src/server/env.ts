@@ -23,7 +23,7 @@ export interface ApiTarget {
 
 const PREFIX = 'spotnana-embed/server:';
 
-/** Resolves the token endpoint URL, or throws a `TypeError` naming the bad option (never its value: it may hold credentials). */
+/** Resolves the token endpoint URL, or throws a `TypeError` naming the bad option (never its whole value: it may hold credentials). */
 export function tokenEndpointUrl(target: ApiTarget): URL {
   const env = target.env ?? DEFAULT_ENV;
   if (!isSpotnanaEnv(env)) {
@@ -42,8 +42,14 @@ export function tokenEndpointUrl(target: ApiTarget): URL {
   if (!secure) {
     throw new TypeError(`${PREFIX} apiUrl must be an https: URL (http: only on localhost, 127.0.0.0/8 or [::1])`);
   }
+  const path = base.pathname.replace(/\/+$/, '');
+  if (path.endsWith(TOKEN_PATH)) {
+    // Its origin and path only, which hold no credentials: the base to give instead.
+    const instead = base.origin + path.slice(0, -TOKEN_PATH.length);
+    throw new TypeError(`${PREFIX} apiUrl must be the API base, without ${TOKEN_PATH}: ${instead}`);
+  }
   // Keep the base's own path (a proxy may mount the API below one) and append ours.
-  base.pathname = base.pathname.replace(/\/+$/, '') + TOKEN_PATH;
+  base.pathname = path + TOKEN_PATH;
   base.search = '';
   base.hash = '';
   return base;

@@ -255,6 +255,22 @@ describe('createTokenHandler answers the SPEC’s list', () => {
     await expectAnswer(await handler(post({ origin: APP })), 401, { error: 'unauthenticated' });
   });
 
+  it('refuses an apiUrl that already ends with the token path, saying what to give instead', () => {
+    for (const apiUrl of [
+      'https://api.example.com/v2/auth/oauth2-token',
+      'https://proxy.example.com/spotnana/v2/auth/oauth2-token/',
+    ]) {
+      assert.throws(
+        () => setup({ apiUrl }),
+        (error: unknown) =>
+          error instanceof TypeError &&
+          /apiUrl/.test(error.message) &&
+          error.message.includes(apiUrl.replace(/\/v2\/auth\/oauth2-token\/?$/, '')),
+        apiUrl,
+      );
+    }
+  });
+
   it('refuses to be created without getSubjectToken or credentials', () => {
     assert.throws(() => createTokenHandler({ clientId: 'a', clientSecret: 'b' } as TokenHandlerOptions), TypeError);
     assert.throws(() => setup({ clientSecret: '' }), TypeError);
