@@ -45,6 +45,10 @@ export interface TokenRequest {
 
 /** Answers larger than this are refused: no backend needs more for two tokens. */
 export const MAX_BODY = 64 * 1024;
+/** An error answer is read this far for its `error` code, and no further. */
+const MAX_ERROR_BODY = 4 * 1024;
+/** What an error answer's `error` must look like to be shown: one short word, as OAuth's codes. */
+const ERROR_CODE = /^[\w.-]{1,64}$/;
 /** At most three attempts in all: the first and two retries. */
 export const MAX_ATTEMPTS = 3;
 /** The first retry waits BASE_BACKOFF_MS × [0.5, 1); each later one twice as long. */
@@ -103,12 +107,12 @@ async function callEndpoint(
   const { status } = response;
   if (response.type === 'opaqueredirect') throw invalidAnswer('token-endpoint', 'a redirect (an expired session?)');
   if (!response.ok) {
-    response.body?.cancel().catch(() => {});
     const retryable = RETRIED_STATUSES.includes(status) || status >= SERVER_ERROR;
+    const code = await errorCodeOf(response, signal);
     const detail = {
       source: 'token-endpoint',
       code: 'http-error',
-      message: `The token endpoint answered HTTP ${status}.`,
+      message: `The token endpoint answered HTTP ${status}${code ? ` (${code})` : ''}.`,
       status,
     } as const;
     throw new EmbedError(detail, retryable, response.headers.get('retry-after'));
@@ -124,6 +128,21 @@ async function callEndpoint(
     return JSON.parse(text);
   } catch {
     throw invalidAnswer('token-endpoint', 'no JSON');
+  }
+}
+
+/**
+ * The `error` code of an error answer's JSON (`{"error":"exchange_rejected"}`, as the server
+ * half answers), when it is one short word; anything else, a larger body or an unreadable one
+ * gives none: the status alone still says what happened.
+ */
+async function errorCodeOf(response: Response, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    const { error } = Object(JSON.parse(await readCapped(response, MAX_ERROR_BODY, signal)));
+    return typeof error === 'string' && ERROR_CODE.test(error) ? error : undefined;
+  } catch {
+    signal.throwIfAborted();
+    return undefined;
   }
 }
 

@@ -207,6 +207,43 @@ describe('fetchTokens: HTTP errors', () => {
   });
 });
 
+describe("fetchTokens: an error answer's `error` code is in the message", () => {
+  const body = (status: number, text: string) => `body:${status}:${encodeURIComponent(text)}`;
+  const messageFor = async (script: string) => ((await rejection(call(script).promise)) as EmbedError).message;
+
+  it('a JSON `error` code follows the status: "HTTP 403 (exchange_rejected)"', async () => {
+    expect(await messageFor(body(403, '{"error":"exchange_rejected"}'))).to.equal(
+      'The token endpoint answered HTTP 403 (exchange_rejected).',
+    );
+    expect(await messageFor(body(401, '{ "error" : "unauthenticated" }'))).to.equal(
+      'The token endpoint answered HTTP 401 (unauthenticated).',
+    );
+  });
+
+  it('the code of the last attempt when retried', async () => {
+    expect(await messageFor(`500,503,${body(502, '{"error":"upstream_unavailable"}')}`)).to.equal(
+      'The token endpoint answered HTTP 502 (upstream_unavailable).',
+    );
+  });
+
+  it('no code when the body has none, is not JSON, or holds anything but a short code', async () => {
+    const bare = (status: number) => `The token endpoint answered HTTP ${status}.`;
+    const cases = [
+      body(403, ''),
+      body(403, '<html><body>Forbidden</body></html>'),
+      body(403, '{"message":"no error field"}'),
+      body(403, '["exchange_rejected"]'),
+      body(403, '{"error":42}'),
+      body(403, '{"error":"<b>x</b>"}'),
+      body(403, '{"error":"two words"}'),
+      body(403, '{"error":"line\nbreak"}'),
+      body(403, `{"error":"${'a'.repeat(65)}"}`),
+      'bigerror:403',
+    ];
+    for (const script of cases) expect(await messageFor(script), script.slice(0, 60)).to.equal(bare(403));
+  });
+});
+
 describe('fetchTokens: network errors and timeouts', () => {
   it('a closed port is network-error after 3 attempts (two backoffs: at least 750 ms)', async () => {
     const started = Date.now();

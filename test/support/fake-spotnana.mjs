@@ -122,6 +122,10 @@ async function answerToken(step, key, n, req, res) {
         expires_in: 3600,
         scope: 'openid',
       });
+    case 'body': // body:STATUS:TEXT (the rest of the step, colons included), as JSON (it need not be valid JSON)
+      return json(+arg, step.split(':').slice(2).join(':'));
+    case 'bigerror': // bigerror:STATUS: a JSON error answer of 70 KiB whose `error` is a good code
+      return json(+arg, { error: 'exchange_rejected', pad: 'x'.repeat(70 * 1024) });
     case 'ra': // ra:SECONDS_OR_DATE:STATUS
       return json(+arg2 || 503, { error: 'busy' }, { 'retry-after': decodeURIComponent(arg) });
     case 'badjson':
