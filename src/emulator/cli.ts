@@ -2,6 +2,7 @@
 // spotnana-embed-emulator [--port 4000] [--host 127.0.0.1] [--user-detail-url URL]
 //   [--client-id demo-client] [--client-secret demo-secret]
 //   [--allowed-origin ORIGIN]... [--user EMAIL]... [--allowed-host NAME]...
+//   [--reject-next-exchange] [--reject-tokens] [--silent-frame] [--boot-delay MS] [--ask-again-after MS]
 // First stdout line: "Spotnana emulator listening on http://<host>:<port>". SIGINT or
 // SIGTERM closes the listener and exits 0.
 import { parseArgs } from 'node:util';
@@ -22,6 +23,13 @@ Options:
   --user EMAIL             a known user; repeat for more (default: every email is known)
   --allowed-host NAME      another host name to answer to, beside localhost, 127.0.0.1,
                            [::1] and --host; repeat for more (any other Host gets 421)
+
+Scenarios (how it misbehaves, for testing your app; default: it does not):
+  --reject-next-exchange   answer the first token exchange with 400 invalid_grant
+  --reject-tokens          the embed app answers every token set with INVALID_TOKEN
+  --silent-frame           the embed app never asks for tokens
+  --boot-delay MS          the embed app waits MS milliseconds before it asks
+  --ask-again-after MS     the embed app asks again MS milliseconds after signing in
   -h, --help               show this help
 `;
 
@@ -37,6 +45,11 @@ try {
       'allowed-origin': { type: 'string', multiple: true },
       user: { type: 'string', multiple: true },
       'allowed-host': { type: 'string', multiple: true },
+      'reject-next-exchange': { type: 'boolean' },
+      'reject-tokens': { type: 'boolean' },
+      'silent-frame': { type: 'boolean' },
+      'boot-delay': { type: 'string' },
+      'ask-again-after': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -54,6 +67,23 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`--port must be a port number, not ${JSON.stringify(values.port)}\n`);
   process.exit(2);
 }
+
+/** A delay option as a number; the emulator checks its range. */
+const milliseconds = (name: string, value: string | undefined) => {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) {
+    process.stderr.write(`--${name} must be a whole number of milliseconds, not ${JSON.stringify(value)}\n`);
+    process.exit(2);
+  }
+  return Number(value);
+};
+const scenario = {
+  rejectNextExchange: values['reject-next-exchange'],
+  rejectTokens: values['reject-tokens'],
+  silentFrame: values['silent-frame'],
+  bootDelay: milliseconds('boot-delay', values['boot-delay']),
+  askAgainAfter: milliseconds('ask-again-after', values['ask-again-after']),
+};
 
 const startupLines: string[] = [];
 let started = false;
@@ -73,6 +103,7 @@ try {
     allowedOrigins: values['allowed-origin'],
     users: values.user,
     allowedHosts: values['allowed-host'],
+    scenario,
     log,
   });
   process.stdout.write(`Spotnana emulator listening on ${emulator.url}\n`);

@@ -3,6 +3,7 @@
 //   GET  /v2/auth/session        the embed app checks its access token (Bearer) -> {"user":{"email"},"expiresIn"}
 //   GET  /__emulator/app.{js,css} the embed app's assets
 //   GET  any other path           the embed app with ?idp=token-exchange-auth, else a status page
+// A scenario (scenario.ts), set at start or at run time, makes it misbehave on purpose.
 // It logs each step of the sequence through `log`, never a secret or a token, and with
 // every control character escaped. It answers 421 to a Host that is not its own, so
 // that a DNS-rebinding page cannot read it.
@@ -12,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { APP_JS } from './app/script.js';
 import { ASSET_PREFIX, PAGE_CSP, SESSION_PATH, renderEmbedPage, renderStatusPage } from './app/pages.js';
 import { APP_CSS } from './app/style.js';
+import { describeScenario, toActiveScenario, type ActiveScenario, type EmulatorScenario } from './scenario.js';
 import { handleTokenRequest } from './token-api.js';
 import { TokenStore } from './token-store.js';
 
@@ -47,12 +49,24 @@ export interface EmulatorOptions {
   allowedHosts?: readonly string[];
   /** Receives one line per step of the sequence. Default: nothing is printed. */
   log?: (line: string) => void;
+  /**
+   * How it misbehaves from the start (see `EmulatorScenario`); `reset()` comes back to it.
+   * Default: it does not.
+   */
+  scenario?: EmulatorScenario;
 }
 
 export interface RunningEmulator {
   /** `http://<host>:<port>`: the API base (`apiUrl`) and the embed base (`embed-url`). */
   url: string;
   port: number;
+  /**
+   * Replaces the scenario (parts left out are off). The token API applies it from the next
+   * request; the embed app from its next page load. Throws a `TypeError` on a bad setting.
+   */
+  scenario(scenario: EmulatorScenario): void;
+  /** Back to the scenario it was started with (by default: none), a pending rejection dropped. */
+  reset(): void;
   /** Stops listening and ends open connections. */
   close(): Promise<void>;
 }
@@ -94,6 +108,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const users = options.users?.length ? options.users : undefined;
   const userDetailUrl = options.userDetailUrl || undefined;
   if (userDetailUrl) new URL(userDetailUrl); // throws early on a typo
+  const initialScenario = toActiveScenario(options.scenario);
+  let scenario: ActiveScenario = initialScenario;
+  const setScenario = (next: ActiveScenario) => {
+    scenario = next;
+    const parts = describeScenario(next);
+    log(`   scenario: ${parts.length ? parts.join(', ') : 'none'}`);
+  };
+  /** Uses up a pending rejectNextExchange, if any. */
+  const takeRejection = () => {
+    const rejection = scenario.rejectNextExchange;
+    if (!rejection) return undefined;
+    scenario = { ...scenario, rejectNextExchange: undefined };
+    return { status: rejection.status, body: { error: rejection.error, error_description: rejection.description } };
+  };
   const store = new TokenStore();
   let url = '';
   /** `name:port` for each name the emulator answers to; set once it listens. */
@@ -144,6 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         users: users && new Set(users.map((email) => email.toLowerCase())),
         store,
         log,
+        takeRejection,
       });
       return send(response, answer.status, answer.body, { pragma: 'no-cache' });
     }
@@ -153,6 +182,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return send(response, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
       const match = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '');
       const record = match ? store.find(match[1]!) : undefined;
+      if (record && scenario.rejectTokens) {
+        log('7  embed app: access token rejected (scenario rejectTokens): TOKEN_EXCHANGE_ERROR INVALID_TOKEN');
+        return send(
+          response,
+          401,
+          {
+            error: 'invalid_token',
+            error_description: "The access token was rejected (the emulator's rejectTokens scenario).",
+          },
+          { 'www-authenticate': 'Bearer error="invalid_token"' },
+        );
+      }
       if (!record || record.kind !== 'access' || record.grant !== 'token-exchange') {
         log(
           '7  embed app: access token rejected (not one this emulator issued by token exchange, or expired): TOKEN_EXCHANGE_ERROR INVALID_TOKEN',
@@ -176,14 +217,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return;
     }
     if (target.searchParams.get('idp') === 'token-exchange-auth') {
+      const frameParts = describeScenario({ rejectTokens: false, frame: scenario.frame });
       log(
-        `6  GET ${target.pathname}${target.search}: embed app page (org ${target.searchParams.get('orgId') || '(none)'})`,
+        `6  GET ${target.pathname}${target.search}: embed app page (org ${target.searchParams.get('orgId') || '(none)'}${frameParts.length ? `; scenario: ${frameParts.join(', ')}` : ''})`,
       );
-      return sendText(response, 'text/html', renderEmbedPage(allowedOrigins), { 'content-security-policy': PAGE_CSP });
+      return sendText(response, 'text/html', renderEmbedPage(allowedOrigins, scenario.frame), {
+        'content-security-policy': PAGE_CSP,
+      });
     }
-    return sendText(response, 'text/html', renderStatusPage({ url, clientId, userDetailUrl, allowedOrigins, users }), {
-      'content-security-policy': PAGE_CSP,
-    });
+    return sendText(
+      response,
+      'text/html',
+      renderStatusPage({ url, clientId, userDetailUrl, allowedOrigins, users, scenario: describeScenario(scenario) }),
+      { 'content-security-policy': PAGE_CSP },
+    );
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -207,10 +254,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       : '   no user-detail URL: every token exchange will fail with invalid_request (set --user-detail-url)',
   );
 
+  if (describeScenario(scenario).length) log(`   scenario: ${describeScenario(scenario).join(', ')}`);
+
   let closing: Promise<void> | undefined;
   return {
     url,
     port: address.port,
+    scenario: (next) => setScenario(toActiveScenario(next)),
+    reset: () => setScenario(initialScenario),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -19,6 +19,11 @@ export interface TokenApiConfig {
   users?: ReadonlySet<string>;
   store: TokenStore;
   log: (line: string) => void;
+  /**
+   * The scenario's rejection of this exchange, if one is pending (it is then used up): asked
+   * once the request and the client have passed their checks, before the user-detail call.
+   */
+  takeRejection?: () => ApiAnswer | undefined;
 }
 
 export interface ApiAnswer {
@@ -94,6 +99,8 @@ export async function handleTokenRequest(form: URLSearchParams, config: TokenApi
   if (!clientMatches(form, config)) {
     return reject(oauthError(401, 'invalid_client', 'Client authentication failed.'), 'wrong client id or secret');
   }
+  const rejection = config.takeRejection?.();
+  if (rejection) return reject(rejection, 'scenario rejectNextExchange');
 
   // RFC 8693 §2.2.2: a subject token that cannot be used is invalid_request.
   const invalidSubject = (description: string, why: string) =>

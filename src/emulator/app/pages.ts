@@ -1,6 +1,9 @@
 // The emulator's HTML pages: the embed app (any path with idp=token-exchange-auth) and a
 // status page (any other path). No inline script or style: the page's configuration
-// travels in a <meta> tag, read by /__emulator/app.js.
+// travels in a <meta> tag, read by /__emulator/app.js: the allowed origins, and the embed
+// app's part of the scenario as it stood when the page was served.
+import type { FrameScenario } from '../scenario.js';
+
 export const ASSET_PREFIX = '/__emulator/';
 export const SESSION_PATH = '/v2/auth/session';
 
@@ -43,9 +46,16 @@ function head(title: string, config?: object): string {
 ${config ? `<script type="module" src="${ASSET_PREFIX}app.js"></script>\n` : ''}</head>`;
 }
 
-export function renderEmbedPage(allowedOrigins: readonly string[]): string {
-  return `${head('Spotnana (emulator)', { allowedOrigins, sessionPath: SESSION_PATH })}
-<body data-state="waiting">
+const NO_SCENARIO: FrameScenario = Object.freeze({ silentFrame: false, bootDelay: 0, askAgainAfter: 0 });
+
+/**
+ * The embed app's page. Its `<body>` tells tests where it stands: `data-state` (`waiting`,
+ * `signed-in`, `error`, `standalone`), `data-requests` (the TOKEN_EXCHANGE_REQUESTs it has
+ * posted) and `data-token-sets` (the token sets it has signed in with).
+ */
+export function renderEmbedPage(allowedOrigins: readonly string[], scenario: FrameScenario = NO_SCENARIO): string {
+  return `${head('Spotnana (emulator)', { allowedOrigins, sessionPath: SESSION_PATH, scenario })}
+<body data-state="waiting" data-requests="0" data-token-sets="0">
 
 <section data-view="waiting" class="center" aria-live="polite">
   <div class="panel">
@@ -55,6 +65,9 @@ export function renderEmbedPage(allowedOrigins: readonly string[]): string {
     <div id="origin-hint" class="hint" hidden>
       The page embedding this app, <code id="hint-origin"></code>, is not on this emulator's allow-list,
       so the request was not delivered to it. Start the emulator with <code id="hint-flag"></code>.
+    </div>
+    <div id="silent-hint" class="hint" hidden>
+      The emulator's <code>silentFrame</code> scenario is on: this app does not ask the host page for tokens.
     </div>
     <div id="slow-hint" class="hint" hidden>
       Still waiting for a <code>TOKEN_EXCHANGE_RESPONSE</code> from the host page.
@@ -132,7 +145,7 @@ export function renderEmbedPage(allowedOrigins: readonly string[]): string {
       </div>
     </section>
 
-    <p class="foot">Spotnana emulator · org <span id="org"></span> · access token valid for <span id="expires"></span> · nothing here is real</p>
+    <p class="foot">Spotnana emulator · org <span id="org"></span> · access token valid for <span id="expires"></span> · token set <span id="token-set" data-testid="token-set"></span> · nothing here is real</p>
   </main>
 </div>
 </body>
@@ -146,6 +159,8 @@ export interface StatusPageInfo {
   userDetailUrl?: string;
   allowedOrigins: readonly string[];
   users?: readonly string[];
+  /** The scenario's parts that are on. */
+  scenario?: readonly string[];
 }
 
 export function renderStatusPage(info: StatusPageInfo): string {
@@ -168,6 +183,7 @@ export function renderStatusPage(info: StatusPageInfo): string {
       }</dd>
       <dt>Allowed parent origins</dt><dd>${list(info.allowedOrigins)}</dd>
       <dt>Known users</dt><dd>${info.users ? list(info.users) : 'every email'}</dd>
+      <dt>Scenario</dt><dd>${info.scenario?.length ? list(info.scenario) : 'none: it behaves as Spotnana does'}</dd>
     </dl>
   </section>
 </div>

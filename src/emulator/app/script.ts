@@ -4,12 +4,16 @@
 //     targetOrigin (never "*"), so that the browser delivers it only to an allowed parent;
 //   - take a TOKEN_EXCHANGE_RESPONSE only from window.parent at an allowed origin;
 //   - check its access token with the emulator (GET /v2/auth/session), then show the
-//     signed-in travel UI, or post TOKEN_EXCHANGE_ERROR / INVALID_TOKEN to that origin.
+//     signed-in travel UI, or post TOKEN_EXCHANGE_ERROR / INVALID_TOKEN to that origin;
+//   - follow the scenario its page was served with: never ask (silentFrame), ask after a
+//     delay (bootDelay), ask once more after signing in (askAgainAfter).
+// <body> carries data-state, data-requests and data-token-sets, for tests to wait on.
 // Tokens stay in this script's memory: never in the DOM, storage or a log.
 // It is plain browser JavaScript kept in a string (the emulator's tsconfig has no DOM types).
 export const APP_JS = String.raw`// Spotnana emulator: embed app
 const config = JSON.parse(document.querySelector('meta[name="spotnana-emulator"]').content);
 const allowedOrigins = config.allowedOrigins;
+const scenario = config.scenario || {};
 const params = new URLSearchParams(location.search);
 const orgId = params.get('orgId') || '';
 const $ = (selector) => document.querySelector(selector);
@@ -35,15 +39,19 @@ if (window.parent === window) {
 
 function start() {
   show('waiting');
-  let answered = false;
+  // A response is taken only while a request of this page is waiting for one.
+  let awaiting = false;
+  let requests = 0;
+  let tokenSets = 0;
+  let lastAccessToken = '';
 
   window.addEventListener('message', async (event) => {
     // Trust comes from the sender's window and origin, never from the message itself.
     if (event.source !== window.parent || !allowedOrigins.includes(event.origin)) return;
     const data = event.data;
     if (data === null || typeof data !== 'object' || Array.isArray(data) || data.type !== 'TOKEN_EXCHANGE_RESPONSE') return;
-    if (answered) return;
-    answered = true;
+    if (!awaiting) return;
+    awaiting = false;
     const parentOrigin = event.origin;
     const payload = data.payload !== null && typeof data.payload === 'object' ? data.payload : {};
     const accessToken = payload.accessToken;
@@ -59,19 +67,40 @@ function start() {
       return;
     }
     if (response.status === 401) {
-      reject(parentOrigin, 'The access token is not valid: it was not issued by this Spotnana emulator, or it has expired.');
+      const answer = await response.json().catch(() => ({}));
+      reject(parentOrigin, typeof answer.error_description === 'string'
+        ? answer.error_description
+        : 'The access token is not valid: it was not issued by this Spotnana emulator, or it has expired.');
       return;
     }
     if (!response.ok) {
       fail('The Spotnana emulator answered HTTP ' + response.status + ' to the token check.', 'SERVER_ERROR');
       return;
     }
-    signedIn(await response.json());
+    if (accessToken !== lastAccessToken) {
+      lastAccessToken = accessToken;
+      tokenSets += 1;
+    }
+    signedIn(await response.json(), tokenSets);
+    // As when it refreshes: one more request, a while after the first sign-in.
+    if (tokenSets === 1 && scenario.askAgainAfter > 0) setTimeout(ask, scenario.askAgainAfter);
   });
 
-  for (const origin of allowedOrigins) {
-    window.parent.postMessage({ type: 'TOKEN_EXCHANGE_REQUEST', from: 'spotnana-embed' }, origin);
+  function ask() {
+    awaiting = true;
+    requests += 1;
+    document.body.dataset.requests = String(requests);
+    for (const origin of allowedOrigins) {
+      window.parent.postMessage({ type: 'TOKEN_EXCHANGE_REQUEST', from: 'spotnana-embed' }, origin);
+    }
   }
+
+  if (scenario.silentFrame) {
+    $('#silent-hint').hidden = false;
+    return;
+  }
+  if (scenario.bootDelay > 0) setTimeout(ask, scenario.bootDelay);
+  else ask();
 
   // Help the developer whose page is not on the allow-list: the request above never reached it.
   const ancestor = (location.ancestorOrigins && location.ancestorOrigins[0]) || originOf(document.referrer);
@@ -80,7 +109,7 @@ function start() {
     $('#hint-flag').textContent = '--allowed-origin ' + ancestor;
     $('#origin-hint').hidden = false;
   } else {
-    setTimeout(() => { if (!answered) $('#slow-hint').hidden = false; }, 5000);
+    setTimeout(() => { if (tokenSets === 0) $('#slow-hint').hidden = false; }, 5000 + (scenario.bootDelay || 0));
   }
 }
 
@@ -99,13 +128,15 @@ function fail(message, code) {
   show('error');
 }
 
-function signedIn(session) {
+function signedIn(session, tokenSet) {
   const email = String(session.user && session.user.email || '');
   $('#user-email').textContent = email;
   $('#avatar').textContent = email.slice(0, 2);
   $('#welcome-name').textContent = email.split('@')[0].split(/[._-]+/)[0].replace(/^./, (c) => c.toUpperCase());
   $('#org').textContent = orgId || '(no orgId)';
   $('#expires').textContent = Math.round((session.expiresIn || 0) / 60) + ' min';
+  $('#token-set').textContent = String(tokenSet);
+  document.body.dataset.tokenSets = String(tokenSet);
   show('signed-in');
 }
 
