@@ -1,6 +1,7 @@
 // Where the token exchange goes: an env of the shared environments table, or an explicit
 // API base (a proxy, the emulator). Input: `env` and `apiUrl`. Output: the token endpoint URL.
 import { API_BASES, DEFAULT_ENV, ENV_NAMES, isSpotnanaEnv, type SpotnanaEnv } from '../shared/environments.js';
+import { got, quoted, shownUrl } from './describe.js';
 
 /** API bases by env, from the environments table. */
 export { API_BASES };
@@ -23,12 +24,15 @@ export interface ApiTarget {
 
 const PREFIX = 'spotnana-embed/server:';
 
-/** Resolves the token endpoint URL, or throws a `TypeError` naming the bad option (never its whole value: it may hold credentials). */
-export function tokenEndpointUrl(target: ApiTarget): URL {
+/**
+ * Resolves the token endpoint URL, or throws a `TypeError` naming the bad option and quoting
+ * it, its credentials and query hidden and `redact` applied (it may hold the secrets).
+ */
+export function tokenEndpointUrl(target: ApiTarget, redact?: (text: string) => string): URL {
   const env = target.env ?? DEFAULT_ENV;
   if (!isSpotnanaEnv(env)) {
     const names = ENV_NAMES.map((name) => JSON.stringify(name)).join(' or ');
-    throw new TypeError(`${PREFIX} env must be ${names}`);
+    throw new TypeError(`${PREFIX} env must be ${names}; got ${got(env, redact)}`);
   }
   if (target.apiUrl === undefined || target.apiUrl === '') return new URL(TOKEN_PATH, API_BASES[env]);
 
@@ -36,17 +40,20 @@ export function tokenEndpointUrl(target: ApiTarget): URL {
   try {
     base = new URL(String(target.apiUrl));
   } catch {
-    throw new TypeError(`${PREFIX} apiUrl is not a valid URL`);
+    throw new TypeError(`${PREFIX} apiUrl is not a valid URL; got ${got(target.apiUrl, redact)}`);
   }
+  const shown = quoted(redact ? redact(shownUrl(base)) : shownUrl(base));
   const secure = base.protocol === 'https:' || (base.protocol === 'http:' && isLoopback(base.hostname));
   if (!secure) {
-    throw new TypeError(`${PREFIX} apiUrl must be an https: URL (http: only on localhost, 127.0.0.0/8 or [::1])`);
+    throw new TypeError(
+      `${PREFIX} apiUrl must be an https: URL (http: only on localhost, 127.0.0.0/8 or [::1]); got ${shown}`,
+    );
   }
   const path = base.pathname.replace(/\/+$/, '');
   if (path.endsWith(TOKEN_PATH)) {
     // Its origin and path only, which hold no credentials: the base to give instead.
     const instead = base.origin + path.slice(0, -TOKEN_PATH.length);
-    throw new TypeError(`${PREFIX} apiUrl must be the API base, without ${TOKEN_PATH}: ${instead}`);
+    throw new TypeError(`${PREFIX} apiUrl must be the API base, without ${TOKEN_PATH} (here ${instead}); got ${shown}`);
   }
   // Keep the base's own path (a proxy may mount the API below one) and append ours.
   base.pathname = path + TOKEN_PATH;

@@ -8,6 +8,7 @@
 // Web APIs only, and none that a supported runtime lacks.
 import { abortable, BodyTooLargeError, deadline, readCapped, retry, type RetryPolicy } from '../shared/http.js';
 import { parseRetryAfter } from '../shared/retry-after.js';
+import { got, gotSecret } from './describe.js';
 import { type ApiTarget, tokenEndpointUrl } from './env.js';
 import { TokenExchangeError, type TokenExchangeErrorCode, type TokenExchangeErrorInit } from './errors.js';
 import { type Redactor, createRedactor, redactedCause } from './redact.js';
@@ -85,14 +86,17 @@ export interface TokenExchangeResult {
 export async function exchangeToken(options: ExchangeTokenOptions): Promise<TokenExchangeResult> {
   const { clientId, clientSecret, subjectToken } = options;
   requireString(clientId, 'clientId');
-  requireString(clientSecret, 'clientSecret');
-  requireString(subjectToken, 'subjectToken');
+  requireString(clientSecret, 'clientSecret', true);
+  requireString(subjectToken, 'subjectToken', true);
+  const redact = createRedactor([clientSecret, subjectToken]);
   const subjectTokenType = options.subjectTokenType ?? ACCESS_TOKEN_TYPE;
-  requireString(subjectTokenType, 'subjectTokenType');
-  const timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT);
+  requireString(subjectTokenType, 'subjectTokenType', false, redact);
+  const timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT, redact);
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== 'function') throw new TypeError('spotnana-embed/server: fetch must be a function');
-  const url = tokenEndpointUrl(options);
+  if (typeof fetchImpl !== 'function') {
+    throw new TypeError(`spotnana-embed/server: fetch must be a function; got ${got(fetchImpl, redact)}`);
+  }
+  const url = tokenEndpointUrl(options, redact);
   options.signal?.throwIfAborted();
 
   // Exactly the parameters of step 2, in its order.
@@ -115,7 +119,7 @@ export async function exchangeToken(options: ExchangeTokenOptions): Promise<Toke
     body,
     fetch: fetchImpl,
     signal: bound.signal,
-    redact: createRedactor([clientSecret, subjectToken]),
+    redact,
   };
   const startedAt = Date.now();
   const policy: RetryPolicy = {
@@ -137,18 +141,20 @@ export async function exchangeToken(options: ExchangeTokenOptions): Promise<Toke
 }
 
 /** Checks a `timeout` option: a positive number of milliseconds that a timer can take. */
-export function checkTimeout(timeout: unknown): number {
+export function checkTimeout(timeout: unknown, redact?: Redactor): number {
   if (typeof timeout !== 'number' || !(timeout > 0) || timeout > MAX_TIMEOUT) {
     throw new TypeError(
-      `spotnana-embed/server: timeout must be a positive number of milliseconds, at most ${MAX_TIMEOUT}`,
+      `spotnana-embed/server: timeout must be a positive number of milliseconds, at most ${MAX_TIMEOUT}; got ${got(timeout, redact)}`,
     );
   }
   return timeout;
 }
 
-function requireString(value: unknown, name: string): void {
+/** Checks a string option; of a secret, the error gives only the kind and length of what it got. */
+export function requireString(value: unknown, name: string, secret = false, redact?: Redactor): void {
   if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`spotnana-embed/server: ${name} must be a non-empty string`);
+    const shown = secret ? gotSecret(value) : got(value, redact);
+    throw new TypeError(`spotnana-embed/server: ${name} must be a non-empty string; got ${shown}`);
   }
 }
 

@@ -21,5 +21,11 @@ export {
   type ExchangeTokenOptions,
   type TokenExchangeResult,
 } from './exchange-token.js';
-export { createTokenHandler, type TokenHandlerOptions, type TokenResponseBody } from './token-handler.js';
+export {
+  createTokenHandler,
+  type TokenExchangeEvent,
+  type TokenExchangeOutcome,
+  type TokenHandlerOptions,
+  type TokenResponseBody,
+} from './token-handler.js';
 export { createUserDetailHandler, type UserDetailHandlerOptions } from './user-detail-handler.js';

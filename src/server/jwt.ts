@@ -9,6 +9,7 @@
 // Spotnana's docs we have do not name the subject_token_type for this flow: pass the one
 // Spotnana gives you as `subjectTokenType` to createTokenHandler / exchangeToken.
 import { SignJWT, exportJWK, importJWK, importPKCS8, importSPKI, type JWK } from 'jose';
+import { got, gotSecret } from './describe.js';
 
 /** A key as jose takes it: a PEM string, a JWK object, a Web Crypto `CryptoKey` or a Node `KeyObject`. */
 export type KeyInput = string | object;
@@ -49,10 +50,16 @@ export function createSubjectTokenSigner(
   options: SubjectTokenSignerOptions,
 ): (claims: SubjectTokenClaims) => Promise<string> {
   if (typeof options?.kid !== 'string' || options.kid === '') {
-    throw new TypeError('spotnana-embed/server/jwt: createSubjectTokenSigner needs a kid');
+    throw new TypeError(
+      `spotnana-embed/server/jwt: createSubjectTokenSigner needs a kid (a non-empty string); got ${got(options?.kid)}`,
+    );
   }
-  if (!options.privateKey)
-    throw new TypeError('spotnana-embed/server/jwt: createSubjectTokenSigner needs a privateKey');
+  if (!options.privateKey) {
+    // A private key is a secret: only its kind.
+    throw new TypeError(
+      `spotnana-embed/server/jwt: createSubjectTokenSigner needs a privateKey; got ${gotSecret(options.privateKey)}`,
+    );
+  }
   const lifetime = options.expiresIn ?? 300;
   let key: Promise<JoseKey> | undefined;
   const privateKey = async () => {
@@ -64,7 +71,9 @@ export function createSubjectTokenSigner(
 
   return async function signSubjectToken(claims: SubjectTokenClaims): Promise<string> {
     if (typeof claims?.email !== 'string' || !claims.email.includes('@')) {
-      throw new TypeError('spotnana-embed/server/jwt: a subject token needs the user’s email');
+      throw new TypeError(
+        `spotnana-embed/server/jwt: a subject token needs the user’s email; got ${got(claims?.email)}`,
+      );
     }
     key ??= privateKey();
     const { subject, ...rest } = claims;
@@ -92,7 +101,9 @@ export interface JwksHandlerOptions {
  */
 export function createJwksHandler(options: JwksHandlerOptions): (request: Request) => Promise<Response> {
   if (!Array.isArray(options?.keys) || options.keys.length === 0) {
-    throw new TypeError('spotnana-embed/server/jwt: createJwksHandler needs at least one key');
+    throw new TypeError(
+      `spotnana-embed/server/jwt: createJwksHandler needs at least one key; got ${got(options?.keys)}`,
+    );
   }
   let body: Promise<string> | undefined;
   const build = async () => {
@@ -103,7 +114,9 @@ export function createJwksHandler(options: JwksHandlerOptions): (request: Reques
         else if (typeof key === 'object' && 'kty' in key) jwk = { ...(key as JWK) };
         else jwk = await exportJWK(key as JoseKey);
         if (jwk.kty !== 'RSA' || typeof jwk.n !== 'string' || typeof jwk.e !== 'string') {
-          throw new TypeError(`spotnana-embed/server/jwt: the JWKS key ${kid} is not an RSA key`);
+          throw new TypeError(
+            `spotnana-embed/server/jwt: the JWKS key ${got(kid)} is not an RSA key; got kty ${got(jwk.kty)}`,
+          );
         }
         // Only the public parameters, whatever was passed in.
         return { kty: 'RSA', kid, use: 'sig', alg: 'RS256', n: jwk.n, e: jwk.e };

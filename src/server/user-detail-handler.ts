@@ -1,6 +1,8 @@
 // Step 3 of the sequence: Spotnana calls the host's "get user detail" API with the
 // subject token as a bearer token (RFC 6750 §2.1) and reads the user's email from it.
 // Input: GET with `Authorization: Bearer <subject token>`. Output: {"user":{"email":...}} or 401.
+import { got } from './describe.js';
+
 export interface UserDetailHandlerOptions {
   /** The email of the user this token belongs to in your system, or nothing for an unknown token. */
   getEmail: (token: string, request: Request) => string | null | undefined | Promise<string | null | undefined>;
@@ -11,7 +13,12 @@ export interface UserDetailHandlerOptions {
 /** Creates the host's user-detail endpoint: `(request) => Promise<Response>`. */
 export function createUserDetailHandler(options: UserDetailHandlerOptions): (request: Request) => Promise<Response> {
   if (typeof options?.getEmail !== 'function') {
-    throw new TypeError('spotnana-embed/server: createUserDetailHandler needs a getEmail(token, request) function');
+    throw new TypeError(
+      `spotnana-embed/server: createUserDetailHandler needs a getEmail(token, request) function; got ${got(options?.getEmail)}`,
+    );
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new TypeError(`spotnana-embed/server: onError must be a function; got ${got(options.onError)}`);
   }
   return async function spotnanaUserDetailHandler(request: Request): Promise<Response> {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
