@@ -60,10 +60,11 @@ export interface TokenHandlerOptions extends ApiTarget {
    */
   onError?: (error: unknown, request: Request) => void;
   /**
-   * Called once for each exchange with Spotnana (each time the handler calls Spotnana, its
-   * one retry included), with its duration and outcome: for your metrics and traces. Not
-   * called for a request refused before: a wrong method, a refused origin, no signed-in
-   * user, a throwing `getSubjectToken`. A throwing `onExchange` does not change the answer.
+   * Called once for each token exchange the handler makes with Spotnana (once, too, when the
+   * exchange is retried), with its duration and outcome: for your metrics and traces. Not
+   * called for a request refused before Spotnana is called: a wrong method, a refused
+   * origin, no signed-in user, a throwing `getSubjectToken`. A throwing `onExchange` does
+   * not change the answer.
    */
   onExchange?: (event: TokenExchangeEvent) => void;
   /** `subject_token_type`; default `urn:ietf:params:oauth:token-type:access_token`. */
@@ -236,7 +237,8 @@ function failureLine(error: unknown, redact: Redactor): string {
   let what: string;
   if (error instanceof TokenExchangeError) {
     const status = error.status === undefined ? '' : ` (HTTP ${error.status})`;
-    const detail = error.errorDescription ?? failureDetail(error);
+    // Spotnana's description often ends a sentence; the line goes on after it.
+    const detail = (error.errorDescription ?? failureDetail(error))?.replace(/\.$/, '');
     what = `${error.code}${status}${detail ? `: ${detail}` : ''}`;
   } else {
     what = `internal_error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
