@@ -15,7 +15,12 @@ rmSync('dist', { recursive: true, force: true });
 
 // Each part of the package has its own tsconfig, so that browser types cannot leak into
 // the server half and Node types cannot leak into either.
-for (const project of ['tsconfig.build.json', 'tsconfig.server.json', 'tsconfig.emulator.json']) {
+for (const project of [
+  'tsconfig.build.json',
+  'tsconfig.server.json',
+  'tsconfig.emulator.json',
+  'tsconfig.testing.json',
+]) {
   if (existsSync(project)) run('typescript/bin/tsc', ['-p', project]);
 }
 
