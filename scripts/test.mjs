@@ -139,7 +139,8 @@ async function run(suite) {
 
 /**
  * A suite's counts, from the summary lines its runner prints: Web Test Runner's (through
- * scripts/wtr-summary-reporter.mjs), node:test's (spec or TAP). A suite without counts (a type
+ * scripts/wtr-summary-reporter.mjs) and Playwright's (through scripts/playwright-summary-reporter.mjs),
+ * in one form; node:test's (spec or TAP). A suite may print both kinds (test:examples): they add up. A suite without counts (a type
  * check, a lint) counts as one check. A non-zero exit with no failure counted is one failure.
  */
 function counts(text, code) {
@@ -161,8 +162,8 @@ function counts(text, code) {
 }
 
 /**
- * The failed tests a suite's output names: the `✖` lines under Web Test Runner's count lines
- * (scripts/wtr-summary-reporter.mjs), and node:test's "failing tests" list (spec reporter): the
+ * The failed tests a suite's output names: the `✖` lines under Web Test Runner's and Playwright's
+ * count lines (scripts/wtr-summary-reporter.mjs, scripts/playwright-summary-reporter.mjs), and node:test's "failing tests" list (spec reporter): the
  * file and line, the test's name and its error's first line.
  */
 function failures(text) {

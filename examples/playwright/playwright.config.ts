@@ -1,0 +1,22 @@
+// Playwright for the example: Chromium as installed on the machine (no browser download),
+// headless. In your project, point executablePath at your Chrome or Chromium (or leave it out
+// and let `npx playwright install chromium` provide Playwright's own).
+import { defineConfig } from '@playwright/test';
+import { findChrome } from '../../scripts/find-chrome.mjs';
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '*.spec.ts',
+  outputDir: '../../.cache/playwright-example',
+  // The silent-frame test waits for the element's 15 s silent-frame check.
+  timeout: 30_000,
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list'], ['../../scripts/playwright-summary-reporter.mjs']],
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    launchOptions: { executablePath: process.env.CHROME_PATH || findChrome() },
+  },
+});
