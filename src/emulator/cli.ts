@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // spotnana-embed-emulator [--port 4000] [--host 127.0.0.1] [--user-detail-url URL]
 //   [--client-id demo-client] [--client-secret demo-secret]
-//   [--allowed-origin ORIGIN]... [--user EMAIL]... [--allowed-host NAME]...
+//   [--allowed-origin ORIGIN]... [--org ID]... [--user EMAIL]... [--allowed-host NAME]...
 //   [--reject-next-exchange] [--reject-tokens] [--silent-frame] [--boot-delay MS] [--ask-again-after MS]
 // First stdout line: "Spotnana emulator listening on http://<host>:<port>". SIGINT or
 // SIGTERM closes the listener and exits 0.
@@ -20,6 +20,8 @@ Options:
   --client-secret SECRET   client secret to accept (default ${DEFAULTS.clientSecret})
   --allowed-origin ORIGIN  parent page origin the embed app talks to; repeat for more
                            (default ${DEFAULTS.allowedOrigins[0]})
+  --org ID                 an org id the embed app accepts; repeat for more
+                           (default ${DEFAULTS.orgs[0]}; another org gets UNKNOWN_ORG)
   --user EMAIL             a known user; repeat for more (default: every email is known)
   --allowed-host NAME      another host name to answer to, beside localhost, 127.0.0.1,
                            [::1] and --host; repeat for more (any other Host gets 421)
@@ -43,6 +45,7 @@ try {
       'client-id': { type: 'string', default: DEFAULTS.clientId },
       'client-secret': { type: 'string', default: DEFAULTS.clientSecret },
       'allowed-origin': { type: 'string', multiple: true },
+      org: { type: 'string', multiple: true },
       user: { type: 'string', multiple: true },
       'allowed-host': { type: 'string', multiple: true },
       'reject-next-exchange': { type: 'boolean' },
@@ -101,6 +104,7 @@ try {
     clientId: values['client-id'],
     clientSecret: values['client-secret'],
     allowedOrigins: values['allowed-origin'],
+    orgs: values.org,
     users: values.user,
     allowedHosts: values['allowed-host'],
     scenario,

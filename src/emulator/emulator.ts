@@ -24,6 +24,7 @@ export const DEFAULTS = Object.freeze({
   clientId: 'demo-client',
   clientSecret: 'demo-secret',
   allowedOrigins: Object.freeze(['http://localhost:3000']),
+  orgs: Object.freeze(['demo-org']),
 });
 
 export interface EmulatorOptions {
@@ -39,6 +40,12 @@ export interface EmulatorOptions {
   clientSecret?: string;
   /** Parent origins the embed app talks to. Default `['http://localhost:3000']`, as Spotnana's own default. */
   allowedOrigins?: readonly string[];
+  /**
+   * The org ids it knows. The embed app refuses another `orgId` (a page without one is
+   * served as the first org's): it shows the error and posts `TOKEN_EXCHANGE_ERROR`
+   * `UNKNOWN_ORG` to the host page. Default `['demo-org']`.
+   */
+  orgs?: readonly string[];
   /** Known emails. Default: every email is known. */
   users?: readonly string[];
   /**
@@ -106,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     toOrigin,
   );
   const users = options.users?.length ? options.users : undefined;
+  const orgs = options.orgs?.length ? [...options.orgs] : [...DEFAULTS.orgs];
   const userDetailUrl = options.userDetailUrl || undefined;
   if (userDetailUrl) new URL(userDetailUrl); // throws early on a typo
   const initialScenario = toActiveScenario(options.scenario);
@@ -218,17 +226,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     if (target.searchParams.get('idp') === 'token-exchange-auth') {
       const frameParts = describeScenario({ rejectTokens: false, frame: scenario.frame });
+      const orgId = target.searchParams.get('orgId') ?? '';
+      const unknownOrg = orgId !== '' && !orgs.includes(orgId);
       log(
-        `6  GET ${target.pathname}${target.search}: embed app page (org ${target.searchParams.get('orgId') || '(none)'}${frameParts.length ? `; scenario: ${frameParts.join(', ')}` : ''})`,
+        unknownOrg
+          ? `6  GET ${target.pathname}${target.search}: embed app page for an unknown org ${JSON.stringify(orgId)}: refused with UNKNOWN_ORG (known: ${orgs.join(', ')}; add it with --org)`
+          : `6  GET ${target.pathname}${target.search}: embed app page (org ${orgId || '(none)'}${frameParts.length ? `; scenario: ${frameParts.join(', ')}` : ''})`,
       );
-      return sendText(response, 'text/html', renderEmbedPage(allowedOrigins, scenario.frame), {
+      const refusal = unknownOrg ? { orgId, knownOrgs: orgs } : undefined;
+      return sendText(response, 'text/html', renderEmbedPage(allowedOrigins, scenario.frame, refusal), {
         'content-security-policy': PAGE_CSP,
       });
     }
     return sendText(
       response,
       'text/html',
-      renderStatusPage({ url, clientId, userDetailUrl, allowedOrigins, users, scenario: describeScenario(scenario) }),
+      renderStatusPage({
+        url,
+        clientId,
+        userDetailUrl,
+        allowedOrigins,
+        orgs,
+        users,
+        scenario: describeScenario(scenario),
+      }),
       { 'content-security-policy': PAGE_CSP },
     );
   }
@@ -247,6 +268,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   ownHosts = new Set(names.map((name) => `${name.toLowerCase()}:${address.port}`));
 
   log(`   allowed parent origins: ${allowedOrigins.join(', ')}`);
+  log(`   known orgs: ${orgs.join(', ')}`);
   log(`   known users: ${users ? users.join(', ') : 'every email'}`);
   log(
     userDetailUrl

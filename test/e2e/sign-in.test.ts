@@ -179,4 +179,33 @@ describe('the whole sequence in Chromium', () => {
     assert.ok(!logs.join('\n').includes('demo-secret'));
     assert.deepEqual(pageErrors, []);
   });
+
+  it('an org id the emulator does not know: the frame says so, and the element’s error names org-id', async () => {
+    const detail = await page.evaluate(
+      async (embedUrl, wait) => {
+        const element = document.createElement('spotnana-embed');
+        element.setAttribute('embed-url', embedUrl);
+        element.setAttribute('org-id', 'no-such-org');
+        element.setAttribute('token-endpoint', '/api/spotnana-token');
+        const error = new Promise<{ source: string; code: string; message: string }>((resolve) => {
+          element.addEventListener('spotnana-error', (event) => resolve((event as CustomEvent).detail), { once: true });
+          setTimeout(() => resolve({ source: '', code: `no spotnana-error within ${wait} ms`, message: '' }), wait);
+        });
+        document.body.append(element);
+        try {
+          return await error;
+        } finally {
+          element.remove();
+        }
+      },
+      session.demo.embedUrl,
+      WAIT,
+    );
+    assert.equal(detail.code, 'UNKNOWN_ORG');
+    assert.equal(detail.source, 'spotnana');
+    assert.match(detail.message, /"no-such-org"/);
+    assert.match(detail.message, /org-id/);
+    assert.match(detail.message, /demo-org/);
+    assert.match(logs.join('\n'), /\[emulator\] .*unknown org "no-such-org"/);
+  });
 });

@@ -338,6 +338,25 @@ describe('the embed app', () => {
     }
   });
 
+  it('knows demo-org unless told otherwise; a page for another org carries the refusal, and the log names it', async () => {
+    const lines: string[] = [];
+    const plain = await startEmulator({ log: (line) => lines.push(line) });
+    try {
+      const known = pageConfigOf(await (await fetch(`${plain.url}/?idp=token-exchange-auth&orgId=demo-org`)).text());
+      assert.equal(known.unknownOrg, undefined);
+      const none = pageConfigOf(await (await fetch(`${plain.url}/?idp=token-exchange-auth`)).text());
+      assert.equal(none.unknownOrg, undefined, 'a page without orgId is not refused');
+      const other = pageConfigOf(await (await fetch(`${plain.url}/?idp=token-exchange-auth&orgId=acme`)).text());
+      assert.deepEqual(other.unknownOrg, { orgId: 'acme', knownOrgs: ['demo-org'] });
+      assert.ok(lines.includes('   known orgs: demo-org'), lines.join('\n'));
+      assert.ok(lines.some((line) => /^6 {2}GET .*unknown org "acme": refused with UNKNOWN_ORG/.test(line)));
+    } finally {
+      await plain.close();
+    }
+    const script = await (await fetch(`${emulator.url}/__emulator/app.js`)).text();
+    assert.match(script, /errorCode: 'UNKNOWN_ORG'/);
+  });
+
   it('shows a status page without idp, naming no secret', async () => {
     const response = await fetch(`${emulator.url}/`);
     const html = await response.text();
@@ -346,6 +365,12 @@ describe('the embed app', () => {
     assert.ok(!html.includes(CLIENT_SECRET));
   });
 });
+
+/** The configuration an embed app page carries in its <meta> tag. */
+function pageConfigOf(html: string): Record<string, unknown> {
+  const meta = /<meta name="spotnana-emulator" content="([^"]*)">/.exec(html)?.[1] ?? '';
+  return JSON.parse(meta.replaceAll('&quot;', '"').replaceAll('&amp;', '&'));
+}
 
 describe('the log', () => {
   it('has a line per step and never a secret, a subject token or an issued token', async () => {
@@ -426,6 +451,8 @@ describe('the command line', () => {
           'http://localhost:5555',
           '--user',
           'erin@example.com',
+          '--org',
+          'cli-org',
           '--user-detail-url',
           `${userDetailServer.url}/me`,
         ],
@@ -455,6 +482,9 @@ describe('the command line', () => {
         assert.equal(userDetailServer.requests[0]!.headers.authorization, 'Bearer erin-subject-123');
         const html = await (await fetch(`${match[1]}/?idp=token-exchange-auth`)).text();
         assert.match(html, /http:\/\/localhost:5555/);
+        const org = (id: string) => fetch(`${match[1]}/?idp=token-exchange-auth&orgId=${id}`).then((r) => r.text());
+        assert.equal(pageConfigOf(await org('cli-org')).unknownOrg, undefined);
+        assert.deepEqual(pageConfigOf(await org('demo-org')).unknownOrg, { orgId: 'demo-org', knownOrgs: ['cli-org'] });
 
         const startedAt = Date.now();
         child.kill(signal);

@@ -48,7 +48,7 @@ async function sessionCheck(accessToken: string) {
 
 /** The configuration the embed app's page carries in its <meta> tag. */
 async function pageConfig(url = spotnana.emulator.url) {
-  const html = await (await fetch(`${url}/trips?idp=token-exchange-auth&orgId=acme`)).text();
+  const html = await (await fetch(`${url}/trips?idp=token-exchange-auth&orgId=demo-org`)).text();
   const meta = /<meta name="spotnana-emulator" content="([^"]*)">/.exec(html)?.[1];
   assert.ok(meta, 'the page has its configuration');
   return JSON.parse(meta.replaceAll('&quot;', '"').replaceAll('&amp;', '&')) as {

@@ -53,8 +53,18 @@ const NO_SCENARIO: FrameScenario = Object.freeze({ silentFrame: false, bootDelay
  * `signed-in`, `error`, `standalone`), `data-requests` (the TOKEN_EXCHANGE_REQUESTs it has
  * posted) and `data-token-sets` (the token sets it has signed in with).
  */
-export function renderEmbedPage(allowedOrigins: readonly string[], scenario: FrameScenario = NO_SCENARIO): string {
-  return `${head('Spotnana (emulator)', { allowedOrigins, sessionPath: SESSION_PATH, scenario })}
+/** An `orgId` the emulator does not know, refused by the embed app with `UNKNOWN_ORG`. */
+export interface OrgRefusal {
+  orgId: string;
+  knownOrgs: readonly string[];
+}
+
+export function renderEmbedPage(
+  allowedOrigins: readonly string[],
+  scenario: FrameScenario = NO_SCENARIO,
+  unknownOrg?: OrgRefusal,
+): string {
+  return `${head('Spotnana (emulator)', { allowedOrigins, sessionPath: SESSION_PATH, scenario, unknownOrg })}
 <body data-state="waiting" data-requests="0" data-token-sets="0">
 
 <section data-view="waiting" class="center" aria-live="polite">
@@ -158,6 +168,7 @@ export interface StatusPageInfo {
   clientId: string;
   userDetailUrl?: string;
   allowedOrigins: readonly string[];
+  orgs: readonly string[];
   users?: readonly string[];
   /** The scenario's parts that are on. */
   scenario?: readonly string[];
@@ -174,7 +185,8 @@ export function renderStatusPage(info: StatusPageInfo): string {
     <p class="sub">Point your app's <code>embed-url</code> and your backend's <code>apiUrl</code> at <code>${escapeHtml(info.url)}</code>.</p>
     <dl>
       <dt>Token API</dt><dd><code>POST ${escapeHtml(info.url)}/v2/auth/oauth2-token</code></dd>
-      <dt>Embed app</dt><dd>any path with <code>?idp=token-exchange-auth</code>, e.g. <code>${escapeHtml(info.url)}/?idp=token-exchange-auth&amp;orgId=demo-org</code></dd>
+      <dt>Embed app</dt><dd>any path with <code>?idp=token-exchange-auth</code>, e.g. <code>${escapeHtml(info.url)}/?idp=token-exchange-auth&amp;orgId=${escapeHtml(encodeURIComponent(info.orgs[0] ?? ''))}</code></dd>
+      <dt>Known orgs</dt><dd>${list(info.orgs)}</dd>
       <dt>Client id</dt><dd><code>${escapeHtml(info.clientId)}</code></dd>
       <dt>User-detail URL</dt><dd>${
         info.userDetailUrl

@@ -5,6 +5,7 @@
 //   - take a TOKEN_EXCHANGE_RESPONSE only from window.parent at an allowed origin;
 //   - check its access token with the emulator (GET /v2/auth/session), then show the
 //     signed-in travel UI, or post TOKEN_EXCHANGE_ERROR / INVALID_TOKEN to that origin;
+//   - on a page for an org the emulator does not know, answer any tokens with UNKNOWN_ORG;
 //   - follow the scenario its page was served with: never ask (silentFrame), ask after a
 //     delay (bootDelay), ask once more after signing in (askAgainAfter).
 // <body> carries data-state, data-requests and data-token-sets, for tests to wait on.
@@ -53,6 +54,10 @@ function start() {
     if (!awaiting) return;
     awaiting = false;
     const parentOrigin = event.origin;
+    if (config.unknownOrg) {
+      refuseOrg(parentOrigin, config.unknownOrg);
+      return;
+    }
     const payload = data.payload !== null && typeof data.payload === 'object' ? data.payload : {};
     const accessToken = payload.accessToken;
     if (typeof accessToken !== 'string' || accessToken === '' || typeof payload.refreshToken !== 'string' || payload.refreshToken === '') {
@@ -121,10 +126,24 @@ function reject(parentOrigin, message) {
   fail(message, 'INVALID_TOKEN');
 }
 
+// A stand-in: Spotnana's docs do not say how it answers an org it does not know. Here the
+// app asks as usual and answers the tokens it gets as it answers rejected ones, with
+// UNKNOWN_ORG and a message that says what to check.
+function refuseOrg(parentOrigin, { orgId, knownOrgs }) {
+  const message = 'The Spotnana emulator knows no org ' + JSON.stringify(orgId) +
+    ": check the element's org-id (this emulator knows " + knownOrgs.join(', ') +
+    '; start it with --org ' + orgId + ' to add it).';
+  window.parent.postMessage(
+    { from: 'spotnana-embed', type: 'TOKEN_EXCHANGE_ERROR', payload: { errorCode: 'UNKNOWN_ORG', errorMessage: message } },
+    parentOrigin,
+  );
+  fail(message, 'UNKNOWN_ORG');
+}
+
 function fail(message, code) {
   $('#error-message').textContent = message;
   $('#error-code').textContent = code;
-  $('#error-sent').hidden = code !== 'INVALID_TOKEN';
+  $('#error-sent').hidden = code !== 'INVALID_TOKEN' && code !== 'UNKNOWN_ORG';
   show('error');
 }
 
