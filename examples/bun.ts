@@ -10,6 +10,8 @@ const tokenHandler = createTokenHandler({
   clientId: Bun.env.SPOTNANA_CLIENT_ID ?? '',
   clientSecret: Bun.env.SPOTNANA_CLIENT_SECRET ?? '',
   getSubjectToken: subjectTokenOf,
+  // Each failure, never with a token or the secret (without onError: failed exchanges only).
+  onError: (error) => console.error(`Spotnana token endpoint: ${error}`),
 });
 
 const server = Bun.serve({

@@ -15,6 +15,8 @@ function tokenHandlerFor(env) {
       clientId: env.SPOTNANA_CLIENT_ID,
       clientSecret: env.SPOTNANA_CLIENT_SECRET,
       getSubjectToken: subjectTokenOf,
+      // Shows in `wrangler tail` and the dashboard's logs; never a token or the secret.
+      onError: (error) => console.error(`Spotnana token endpoint: ${error}`),
     });
     handlerEnv = env;
   }

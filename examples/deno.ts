@@ -11,6 +11,8 @@ const tokenHandler = createTokenHandler({
   clientId: Deno.env.get('SPOTNANA_CLIENT_ID') ?? '',
   clientSecret: Deno.env.get('SPOTNANA_CLIENT_SECRET') ?? '',
   getSubjectToken: subjectTokenOf,
+  // Each failure, never with a token or the secret (without onError: failed exchanges only).
+  onError: (error) => console.error(`Spotnana token endpoint: ${error}`),
 });
 
 const hostname = Deno.env.get('HOST') ?? 'localhost';

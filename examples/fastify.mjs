@@ -14,6 +14,8 @@ const tokenHandler = createTokenHandler({
   clientId: process.env.SPOTNANA_CLIENT_ID,
   clientSecret: process.env.SPOTNANA_CLIENT_SECRET,
   getSubjectToken: subjectTokenOf,
+  // Each failure, never with a token or the secret (without onError: failed exchanges only).
+  onError: (error) => console.error(`Spotnana token endpoint: ${error}`),
 });
 
 /** Fastify's request as a Web Request whose signal aborts when the client goes away. */

@@ -15,7 +15,8 @@ const tokenHandler = createTokenHandler({
   clientId: process.env.SPOTNANA_CLIENT_ID,
   clientSecret: process.env.SPOTNANA_CLIENT_SECRET,
   getSubjectToken: subjectTokenOf,
-  onError: (error) => console.error('spotnana token endpoint:', error.code ?? error.name),
+  // Each failure, never with a token or the secret (without onError: failed exchanges only).
+  onError: (error) => console.error(`Spotnana token endpoint: ${error}`),
 });
 const userDetailHandler = createUserDetailHandler({ getEmail: emailOfSubjectToken });
 
