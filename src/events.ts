@@ -40,11 +40,15 @@ export interface SpotnanaErrorDetail {
 export interface SpotnanaLoadDetail {
   /** The URL the iframe was given (its later in-frame navigations are not readable cross-origin). */
   url: string;
+  /** `true` when the element took over a prerendered frame that had loaded. */
+  prerendered?: true;
 }
 
 export interface SpotnanaTokenSentDetail {
-  /** `true` when the tokens came from the eager prefetch. */
+  /** `true` when the tokens came from the eager prefetch (or a prerender). */
   prefetched: boolean;
+  /** `true` when a prerendered session had posted them before the element took it over. */
+  prerendered?: true;
 }
 
 export interface SpotnanaMessageDetail {

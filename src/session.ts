@@ -34,6 +34,8 @@ export interface SessionOptions {
   report: SessionReport;
   /** The page's early frame, when its URL is the one this session would build. */
   adopt?: HTMLIFrameElement;
+  /** Tokens a prerender fetched: the eager prefetch (when they fail, the session fetches its own). */
+  prefetch?: Promise<HeldTokens | undefined>;
 }
 
 /** A prefetched set serves a request while at least this much of its lifetime is left (or this long after its fetch, lifetime unknown). */
@@ -43,7 +45,14 @@ export const SILENT_FRAME_MS = 15_000;
 const MS_PER_SECOND = 1000;
 
 /** A fetched token set, and until when it may serve as the prefetched set. */
-type HeldTokens = Tokens & { freshUntil: number };
+export type HeldTokens = Tokens & { freshUntil: number };
+
+/** Tokens just fetched, held: fresh until a minute before they expire (a minute, lifetime unknown). */
+export function holdTokens(tokens: Tokens): HeldTokens {
+  const lifetime = tokens.expiresIn === undefined ? undefined : tokens.expiresIn * MS_PER_SECOND;
+  const freshFor = lifetime === undefined ? FRESHNESS_MARGIN_MS : lifetime - FRESHNESS_MARGIN_MS;
+  return { ...tokens, freshUntil: Date.now() + freshFor };
+}
 
 const LOOP_MESSAGE = 'Over 5 token requests in a minute: none is answered until reload().';
 const MISSING_SOURCE_MESSAGE = 'Set token-endpoint or tokenProvider.';
@@ -58,7 +67,9 @@ export class EmbedSession {
   readonly frame: HTMLIFrameElement;
   readonly adopted: boolean;
   #config: EmbedConfig;
-  readonly #report: SessionReport;
+  #report: SessionReport;
+  /** A prerender's tokens, until start() takes them as the prefetch. */
+  #given?: Promise<HeldTokens | undefined>;
   readonly #abort = new AbortController();
   readonly #guard = createLoopGuard(() =>
     this.#report.error({ source: 'spotnana', code: 'request-loop', message: LOOP_MESSAGE }),
@@ -74,9 +85,10 @@ export class EmbedSession {
   /** The token endpoint the page's CSP refused: reported once, and its fetches' failures are not reported again. */
   #blockedEndpoint?: string;
 
-  constructor({ config, report, adopt }: SessionOptions) {
+  constructor({ config, report, adopt, prefetch }: SessionOptions) {
     this.#config = config;
     this.#report = report;
+    this.#given = prefetch;
     this.adopted = !!adopt;
     this.frame = adopt ?? this.#createFrame(config.src);
     this.#applyFrameAttributes();
@@ -106,6 +118,12 @@ export class EmbedSession {
     this.#config = config;
     this.#applyFrameAttributes();
     this.#startPrefetch();
+  }
+
+  /** A prerendered session's takeover: from now on it reports to the element, with its configuration. */
+  handOver(report: SessionReport, config: EmbedConfig) {
+    this.#report = report;
+    this.update(config);
   }
 
   /** Ends the session: held tokens dropped, fetches aborted with no error, listeners and timers gone. */
@@ -140,11 +158,14 @@ export class EmbedSession {
   }
 
   #startPrefetch() {
-    if (this.#prefetchStarted || !this.#config.eager || !this.#config.source || this.#abort.signal.aborted) return;
+    const given = this.#given;
+    this.#given = undefined;
+    if (this.#abort.signal.aborted) return;
+    if (!given && (this.#prefetchStarted || !this.#config.eager || !this.#config.source)) return;
     this.#prefetchStarted = true;
     // In parallel with the iframe's load. A failed prefetch is dropped so that a request
-    // arriving later starts a fetch of its own.
-    const prefetch = this.#fetch(this.#earlyAnswer);
+    // arriving later starts a fetch of its own; a prerender's that failed is replaced by one.
+    const prefetch = given ? given.then((held) => held ?? this.#fetch()) : this.#fetch(this.#earlyAnswer);
     this.#prefetch = prefetch;
     prefetch.then((held) => {
       if (!held && this.#prefetch === prefetch) this.#prefetch = undefined;
@@ -230,10 +251,7 @@ export class EmbedSession {
       return undefined;
     }
     try {
-      const tokens = await fetchTokens({ source, timeout, env, embedOrigin, signal, firstResponse });
-      const lifetime = tokens.expiresIn === undefined ? undefined : tokens.expiresIn * MS_PER_SECOND;
-      const freshFor = lifetime === undefined ? FRESHNESS_MARGIN_MS : lifetime - FRESHNESS_MARGIN_MS;
-      return { ...tokens, freshUntil: Date.now() + freshFor };
+      return holdTokens(await fetchTokens({ source, timeout, env, embedOrigin, signal, firstResponse }));
     } catch (thrown) {
       // A fetch the page's CSP refused has been reported as such (#onViolation).
       const blocked = source.kind === 'token-endpoint' && source.url === this.#blockedEndpoint;

@@ -8,6 +8,14 @@ import { errorDetail } from './error.js';
 import type { SpotnanaEmbedEventMap, SpotnanaErrorDetail } from './events.js';
 import { isFrameOption, OPTION_NAMES, ROWS, type SpotnanaEmbedOptions } from './options.js';
 import { adoptableFrame, claimEarlyAnswer, hasEarlyFrame, hasEarlyListener, removeEarlyFrames } from './early.js';
+import {
+  endPrerenders,
+  prerender,
+  takePrerender,
+  type MovingParent,
+  type PrerenderHandle,
+  type PrerenderOptions,
+} from './prerender.js';
 import { EmbedSession, type SessionReport } from './session.js';
 import { styles } from './spotnana-embed.styles.js';
 import { errorView, frameSlot, loadingView } from './spotnana-embed.views.js';
@@ -36,6 +44,16 @@ const CONFIG_FAILURE: SpotnanaErrorDetail = {
   code: 'invalid-option',
   message: 'The configuration is invalid.',
 };
+
+/** The elements in the document, for signOutAll(). */
+const connected = new Set<SpotnanaEmbed>();
+
+/** A prerendered session taken over: its frame is moved into the shadow root at the next update. */
+interface Takeover {
+  loaded: boolean;
+  answered: boolean;
+  release(): void;
+}
 
 // The options' properties (env, tokenEndpoint, ...) are declared by the option table: the
 // class and this interface merge, so that the table stays their one source.
@@ -89,6 +107,24 @@ export class SpotnanaEmbed extends ReactiveElement {
   /** The view in the shadow root, and the state it shows. */
   #view?: { state: State; node?: HTMLElement };
   readonly #frameSlot = frameSlot();
+  /** A prerendered session's frame, until it is moved in. */
+  #takeover?: Takeover;
+
+  /**
+   * Signs a frame in before any element exists (a single-page app, before the route that
+   * shows Spotnana): an element with the same frame URL and token source takes it over.
+   * Options by property name, plus `keep` (seconds, default 600); an invalid one throws a
+   * TypeError.
+   */
+  static prerender(options: PrerenderOptions): PrerenderHandle {
+    return prerender(options);
+  }
+
+  /** For when the host's user signs out or changes: every element signs out, and every prerender ends. */
+  static signOutAll() {
+    for (const element of [...connected]) element.signOut();
+    endPrerenders();
+  }
 
   constructor() {
     super();
@@ -100,11 +136,13 @@ export class SpotnanaEmbed extends ReactiveElement {
 
   override connectedCallback() {
     super.connectedCallback();
+    connected.add(this);
     if (this.#state.name !== 'signed-out') this.#setState({ name: 'idle' });
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
+    connected.delete(this);
     this.#endSession();
   }
 
@@ -131,8 +169,33 @@ export class SpotnanaEmbed extends ReactiveElement {
     for (const child of [...root.children]) {
       if (child !== frame && child !== view && child.localName !== 'style') child.remove();
     }
-    if (frame && frame.parentNode !== root) root.prepend(frame);
+    if (frame && frame.parentNode !== root) this.#insertFrame(frame, root);
     if (view && view.parentNode !== root) root.append(view);
+  }
+
+  // After the prerendered frame moved in: the events that tell how far it got.
+  protected override updated() {
+    const takeover = this.#takeover;
+    if (!takeover || !this.#session) return;
+    this.#takeover = undefined;
+    if (takeover.loaded) this.#emit('spotnana-load', { url: this.#session.frame.src, prerendered: true });
+    if (takeover.answered) this.#emit('spotnana-token-sent', { prefetched: true, prerendered: true });
+  }
+
+  /** A prerendered frame moves in with moveBefore, which keeps its document; any other frame loads as it is inserted. */
+  #insertFrame(frame: Element, root: ParentNode) {
+    const takeover = this.#takeover;
+    let moved = false;
+    if (takeover && frame.isConnected) {
+      try {
+        (root as MovingParent).moveBefore(frame, root.firstChild);
+        moved = true;
+      } catch {
+        // Not movable after all: inserted as any frame (it reloads, and asks again).
+      }
+    }
+    if (!moved) root.prepend(frame);
+    takeover?.release();
   }
 
   /** The loading or error view for the current state, built again only when the state changes. */
@@ -188,6 +251,17 @@ export class SpotnanaEmbed extends ReactiveElement {
 
   #startSession(config: EmbedConfig) {
     this.#endSession();
+    const prerendered = takePrerender(config);
+    if (prerendered && 'session' in prerendered) {
+      const { session, ...takeover } = prerendered;
+      this.#mayAdopt = false;
+      removeEarlyFrames(this);
+      session.handOver(this.#report, config);
+      this.#session = session;
+      this.#takeover = takeover;
+      this.#setState({ name: takeover.answered ? 'ready' : 'loading' });
+      return;
+    }
     if (this.#mayAdopt && this.#earlyFrameMayComeLater()) {
       // The element was defined before the parser reached its children (an async script, HTML
       // streamed in chunks): wait for the page's early frame rather than load a second one.
@@ -200,7 +274,7 @@ export class SpotnanaEmbed extends ReactiveElement {
     const adopt = this.#mayAdopt ? adoptableFrame(this, config.src) : undefined;
     this.#mayAdopt = false;
     if (!adopt) removeEarlyFrames(this);
-    const session = new EmbedSession({ config, adopt, report: this.#report });
+    const session = new EmbedSession({ config, adopt, report: this.#report, prefetch: prerendered?.tokens });
     this.#session = session;
     this.#setState({ name: 'loading' });
     session.start();
@@ -217,6 +291,9 @@ export class SpotnanaEmbed extends ReactiveElement {
     this.#parseWait = undefined;
     this.#session?.stop();
     this.#session = undefined;
+    // A prerendered frame that never moved in leaves with its holder.
+    this.#takeover?.release();
+    this.#takeover = undefined;
     this.requestUpdate();
   }
 
