@@ -112,7 +112,6 @@ function checkOptions(options: PrerenderOptions): { config: EmbedConfig; keepMs:
 export function prerender(options: PrerenderOptions): PrerenderHandle {
   const { config, keepMs } = checkOptions(options);
   running.get(config.src)?.end();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   const leave = () => {
     clearTimeout(timer);
     if (running.get(config.src) === entry) running.delete(config.src);
@@ -130,7 +129,7 @@ export function prerender(options: PrerenderOptions): PrerenderHandle {
   };
   const held = canMoveFrames() ? frameSession(config, entry.end) : tokensOnly(config);
   running.set(config.src, entry);
-  timer = setTimeout(entry.end, keepMs);
+  const timer = setTimeout(entry.end, keepMs);
   return { cancel: () => running.get(config.src) === entry && entry.end() };
 }
 

@@ -120,8 +120,8 @@ describe('prerender(): a session with no element', () => {
     prerender(s.options);
     await prerendered(s);
     const [frame] = hiddenFrames();
-    expect(frame, 'the hidden frame').to.exist;
-    expect(frame!.closest('[inert]'), 'an inert holder').to.exist;
+    expect(frame, 'the hidden frame').to.not.equal(undefined);
+    expect(frame!.closest('[inert]'), 'an inert holder').to.not.equal(null);
     expect(frame!.checkVisibility({ visibilityProperty: true }), 'visible').to.equal(false);
     expect(document.documentElement.scrollHeight).to.equal(height);
     const [response] = await responses(s.id);
