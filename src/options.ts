@@ -48,7 +48,7 @@ const oneOf =
     throw invalid(code, name, allowed.join(' or '), value);
   };
 
-const integer =
+export const integer =
   (min: number, max: number): Parse<number> =>
   (value, name) => {
     if (Number.isInteger(value) && (value as number) >= min && (value as number) <= max) return value as number;

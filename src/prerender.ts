@@ -10,8 +10,8 @@
 // The tokens stay in the session's memory: no global, no attribute.
 
 import { resolveConfig, type EmbedConfig, type TokenSource } from './config.js';
-import { isEmbedError, messageOf } from './error.js';
-import { ATTRIBUTE_OPTIONS, type OptionsInput } from './options.js';
+import { messageOf } from './error.js';
+import { ATTRIBUTE_OPTIONS, integer, ROWS, type OptionsInput } from './options.js';
 import { EmbedSession, holdTokens, type HeldTokens, type SessionReport } from './session.js';
 import { fetchTokens } from './token-client.js';
 
@@ -52,24 +52,14 @@ interface Held {
   take(): Prerendered;
 }
 
-const OPTIONS: readonly string[] = [
-  'env',
-  'orgId',
-  'path',
-  'embedUrl',
-  'tokenEndpoint',
-  'tokenProvider',
-  'tokenCredentials',
-  'tokenTimeout',
-  'frameTitle',
-  'allow',
-  'keep',
-] satisfies (keyof PrerenderOptions)[];
 const DEFAULT_KEEP_S = 600;
 const MAX_KEEP_S = 3600;
 const MS_PER_S = 1000;
-/** The frame's size while hidden: the element's default box, so that the app lays out as it will be seen. */
-const HIDDEN_FRAME_HEIGHT = '600px';
+// Styles set through the CSSOM, which a Content Security Policy without 'unsafe-inline' allows.
+/** The holder: rendered, so that the app boots as it would on screen, but out of the page's layout and unseen. */
+const HOLDER_STYLE = 'position:fixed;top:0;left:0;width:100%;visibility:hidden';
+/** The frame while hidden: the element's default box, so that the app lays out as it will be seen. */
+const HIDDEN_FRAME_STYLE = 'width:100%;height:600px;border:0';
 
 interface Running extends Held {
   config: EmbedConfig;
@@ -83,29 +73,30 @@ export type MovingParent = ParentNode & { moveBefore(node: Node, child: Node | n
 
 export const canMoveFrames = () => 'moveBefore' in Element.prototype;
 
-/** The TypeError for an option of `prerender()`, naming it by its property name. */
-function optionError(message: string): TypeError {
-  const [attribute] = message.split(' ');
-  const property = ATTRIBUTE_OPTIONS.find(([, name]) => name === attribute)?.[0];
-  return new TypeError(`SpotnanaEmbed.prerender(): ${property ? message.replace(attribute!, property) : message}`);
-}
+const checkKeep = integer(1, MAX_KEEP_S);
 
-function checkOptions(options: PrerenderOptions): { config: EmbedConfig; keepMs: number } {
-  const unknown = Object.keys(Object(options)).find((name) => !OPTIONS.includes(name));
-  if (unknown !== undefined)
-    throw optionError(`${unknown} is not an option of prerender(): it takes ${OPTIONS.join(', ')}.`);
-  const { keep = DEFAULT_KEEP_S } = options;
-  if (!Number.isInteger(keep) || keep < 1 || keep > MAX_KEEP_S) {
-    throw optionError(`keep must be an integer from 1 to ${MAX_KEEP_S} (seconds), not "${String(keep)}".`);
-  }
-  let config: EmbedConfig;
+/** The configuration and `keep` in ms; throws a TypeError that names the first invalid option by its property name. */
+function checkOptions({ keep = DEFAULT_KEEP_S, ...options }: PrerenderOptions): {
+  config: EmbedConfig;
+  keepMs: number;
+} {
+  const unknown = Object.keys(options).find((name) => !Object.hasOwn(ROWS, name));
   try {
-    config = resolveConfig({ ...options, tokenFetch: 'eager' }, document.baseURI);
+    if (unknown !== undefined) throw Error(`${unknown} is not an option of prerender().`);
+    const keepMs = checkKeep(keep, 'keep') * MS_PER_S;
+    // A prerender fetches its tokens at once, unless told to wait for the frame's request.
+    const config = resolveConfig({ tokenFetch: 'eager', ...options }, document.baseURI);
+    if (!config.source) throw Error('tokenEndpoint or tokenProvider must be set.');
+    return { config, keepMs };
   } catch (thrown) {
-    throw optionError((isEmbedError(thrown) && messageOf(thrown)) || 'invalid options.');
+    // The element's messages name the attribute: here, the property.
+    const message = messageOf(thrown) ?? '';
+    const [first] = message.split(' ');
+    const property = ATTRIBUTE_OPTIONS.find(([, attribute]) => attribute === first)?.[0];
+    throw new TypeError(`SpotnanaEmbed.prerender(): ${property ? message.replace(first!, property) : message}`, {
+      cause: thrown,
+    });
   }
-  if (!config.source) throw optionError('tokenEndpoint or tokenProvider must be set: a prerender fetches the tokens.');
-  return { config, keepMs: keep * MS_PER_S };
 }
 
 /** Starts a prerendered session; throws a TypeError naming an invalid option, and then starts nothing. */
@@ -141,10 +132,9 @@ export function prerender(options: PrerenderOptions): PrerenderHandle {
 function frameSession(config: EmbedConfig, fail: () => void): Held {
   const state = { loaded: false, answered: false };
   const holder = document.createElement('div');
-  holder.setAttribute('inert', '');
-  holder.setAttribute('aria-hidden', 'true');
-  // Rendered, so that the app boots as it would on screen, but out of the layout and unseen.
-  Object.assign(holder.style, { position: 'fixed', top: '0', left: '0', width: '100%', visibility: 'hidden' });
+  // Inert: out of the accessibility tree, and no focus or click reaches it.
+  holder.inert = true;
+  holder.style.cssText = HOLDER_STYLE;
   const report: SessionReport = {
     load: () => (state.loaded = true),
     request: () => {},
@@ -154,7 +144,7 @@ function frameSession(config: EmbedConfig, fail: () => void): Held {
     message: () => {},
   };
   const session = new EmbedSession({ config, report });
-  Object.assign(session.frame.style, { width: '100%', height: HIDDEN_FRAME_HEIGHT, border: '0' });
+  session.frame.style.cssText = HIDDEN_FRAME_STYLE;
   holder.append(session.frame);
   (document.body ?? document.documentElement).append(holder);
   session.start();
@@ -177,7 +167,6 @@ function tokensOnly(config: EmbedConfig): Held {
   const link = document.createElement('link');
   link.rel = 'preconnect';
   link.href = config.embedOrigin;
-  link.dataset.spotnanaPrerender = '';
   document.head.append(link);
   const { source, timeout, env, embedOrigin } = config;
   const request = { source: source as TokenSource, timeout, env, embedOrigin, signal: controller.signal };

@@ -185,16 +185,8 @@ export class SpotnanaEmbed extends ReactiveElement {
   /** A prerendered frame moves in with moveBefore, which keeps its document; any other frame loads as it is inserted. */
   #insertFrame(frame: Element, root: ParentNode) {
     const takeover = this.#takeover;
-    let moved = false;
-    if (takeover && frame.isConnected) {
-      try {
-        (root as MovingParent).moveBefore(frame, root.firstChild);
-        moved = true;
-      } catch {
-        // Not movable after all: inserted as any frame (it reloads, and asks again).
-      }
-    }
-    if (!moved) root.prepend(frame);
+    if (takeover) (root as MovingParent).moveBefore(frame, root.firstChild);
+    else root.prepend(frame);
     takeover?.release();
   }
 

@@ -1,10 +1,23 @@
 // Where the token exchange goes: an env of the shared environments table, or an explicit
 // API base (a proxy, the emulator). Input: `env` and `apiUrl`. Output: the token endpoint URL.
-import { API_BASES, DEFAULT_ENV, ENV_NAMES, isSpotnanaEnv, type SpotnanaEnv } from '../shared/environments.js';
+import {
+  API_BASES,
+  DEFAULT_ENV,
+  EMBED_BASES,
+  ENV_NAMES,
+  isSpotnanaEnv,
+  type SpotnanaEnv,
+} from '../shared/environments.js';
 import { got, quoted, shownUrl } from './describe.js';
 
 /** API bases by env, from the environments table. */
 export { API_BASES };
+
+/** Both bases of each environment, as one table (the element needs only the embed bases: it imports those alone). */
+export const ENVIRONMENTS: Readonly<Record<SpotnanaEnv, { apiBase: string; embedBase: string }>> = Object.freeze({
+  sandbox: { apiBase: API_BASES.sandbox, embedBase: EMBED_BASES.sandbox },
+  production: { apiBase: API_BASES.production, embedBase: EMBED_BASES.production },
+});
 export type { SpotnanaEnv };
 
 /** The token endpoint's path below an API base. */

@@ -2,9 +2,8 @@
 // Response (Node, Deno, Bun, Cloudflare Workers, the Edge Runtime). No DOM, no Lit, no
 // Node built-ins, no dynamic import. The JWT helpers, which need jose, are
 // spotnana-embed/server/jwt.
-export { API_BASES, TOKEN_PATH, type ApiTarget, type SpotnanaEnv } from './env.js';
+export { API_BASES, ENVIRONMENTS, TOKEN_PATH, type ApiTarget, type SpotnanaEnv } from './env.js';
 /** Both bases (API and embed app) of each Spotnana environment. */
-export { ENVIRONMENTS } from '../shared/environments.js';
 export {
   TokenExchangeError,
   TokenHandlerError,

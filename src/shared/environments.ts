@@ -1,7 +1,8 @@
 // Spotnana's environments, the one table that the element, the server half and the demo
 // read (https://developer.spotnana.com/integration/iframe/iframe-integration-intro).
 // Each column is its own export, so that a bundle keeps only the one it reads: the element
-// the embed bases, the server the API bases. Pure data: no DOM, no Node, no Lit.
+// the embed bases, the server the API bases (and both, as one table: server/env.ts). Pure
+// data: no DOM, no Node, no Lit.
 
 /** The Spotnana environments the package knows. */
 export type SpotnanaEnv = 'sandbox' | 'production';
@@ -23,13 +24,6 @@ export const EMBED_BASES: Readonly<Record<SpotnanaEnv, string>> = Object.freeze(
   sandbox: 'https://sboxmeta-embed-app.partners.spotnana.com',
   production: 'https://embed.spotnana.com',
 });
-
-/** Both bases of each environment, as one table. */
-export const ENVIRONMENTS: Readonly<Record<SpotnanaEnv, { apiBase: string; embedBase: string }>> =
-  /* @__PURE__ */ Object.freeze({
-    sandbox: { apiBase: API_BASES.sandbox, embedBase: EMBED_BASES.sandbox },
-    production: { apiBase: API_BASES.production, embedBase: EMBED_BASES.production },
-  });
 
 /** Whether `value` names a known environment. */
 export function isSpotnanaEnv(value: unknown): value is SpotnanaEnv {

@@ -58,7 +58,7 @@ function prerender(options: Record<string, unknown>) {
 const hiddenFrames = () => [...document.querySelectorAll('iframe')].filter((frame) => !frame.closest('spotnana-embed'));
 
 /** The preconnect a prerender opens where it cannot hold a frame. */
-const PRECONNECT = 'link[rel=preconnect][data-spotnana-prerender]';
+const PRECONNECT = `link[rel=preconnect][href="${EMBED_ORIGIN}"]`;
 
 /** How many times frame `id` loaded a document. */
 const loadCount = async (id: string) => (await reports(id)).filter((r) => r.loaded).length;
@@ -95,7 +95,8 @@ describe('prerender(): the options, checked as the element checks them', () => {
       [{ keep: 0 }, /keep/],
       [{ keep: 3601 }, /keep/],
       [{ keep: 1.5 }, /keep/],
-      [{ tokenFetch: 'on-request' }, /tokenFetch/],
+      [{ tokenFetch: 'never' }, /tokenFetch/],
+      [{ frameLoading: 'lazy' }, /frameLoading is not an option/],
       [{ tokenEndpoint: '', tokenProvider: undefined }, /tokenEndpoint/],
     ];
     const invalid = setup();
