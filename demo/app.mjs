@@ -457,7 +457,7 @@ function renderPage({ user, users, embedUrl, embedOrigin, env, orgId, emulator }
     <section class="card">
       <h2>Spotnana events</h2>
       <p class="muted">Live <code>spotnana-*</code> events of the element. Tokens never appear here: the element keeps them in memory.</p>
-      <ol class="events" data-events aria-live="polite"></ol>
+      <ol class="events" data-events aria-live="polite" aria-label="Spotnana events" tabindex="0"></ol>
     </section>
     <section class="card">
       <h2>Try it</h2>
