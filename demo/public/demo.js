@@ -135,7 +135,12 @@ function prerenderTravel(why) {
   try {
     const handle = SpotnanaEmbed.prerender({ ...embedOptions(), keep: PRERENDER_KEEP_S });
     prerendered = { handle, until: Date.now() + PRERENDER_KEEP_S * 1000 };
-    note(`${why}: SpotnanaEmbed.prerender() signs the Travel frame in, hidden`);
+    // Without moveBefore (Safari) a frame cannot change places without a reload: the prerender fetches the tokens only.
+    note(
+      'moveBefore' in Element.prototype
+        ? `${why}: SpotnanaEmbed.prerender() signs the Travel frame in, hidden`
+        : `${why}: SpotnanaEmbed.prerender() fetches Travel's tokens ahead (this browser cannot move a frame)`,
+    );
   } catch (error) {
     note(`SpotnanaEmbed.prerender() failed: ${error.message}`);
   }
