@@ -2,7 +2,8 @@
 // backend routes of spotnana-embed/server, and <spotnana-embed> in its page, talking to a
 // Spotnana emulator started in-process (or to the real sandbox, see demo/server.mjs).
 //
-//   GET  /                      the app page (opens signed in as the first demo user)
+//   GET  /, /expenses           the app page on its Travel or Expenses route (opens signed in
+//                               as the first demo user); demo.js switches routes in the page
 //   POST /api/spotnana-token    steps 1-5: createTokenHandler (the element calls it)
 //   GET  /api/user-detail       step 3: createUserDetailHandler (Spotnana calls it)
 //   GET  /api/me                the signed-in user, for the page's header
@@ -202,7 +203,7 @@ export async function startDemo(options = {}) {
 
     if (method !== 'GET' && method !== 'HEAD')
       return new Response('Method not allowed', { status: 405, headers: { allow: 'GET' } });
-    if (pathname === '/') return page(request);
+    if (pathname === '/' || pathname === '/expenses') return page(request, pathname === '/' ? 'travel' : 'expenses');
     if (pathname === '/spotnana-embed.min.js' || pathname === '/spotnana-embed.min.js.map') {
       return file(
         distFile(pathname.slice(1)),
@@ -291,7 +292,7 @@ export async function startDemo(options = {}) {
     return { id, ...sessions.get(id) };
   }
 
-  function page(request) {
+  function page(request, route) {
     const headers = new Headers({
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
@@ -302,6 +303,7 @@ export async function startDemo(options = {}) {
     const session = visitorSession(request, headers);
     return new Response(
       renderPage({
+        route,
         user: session?.user,
         users,
         embedUrl: real ? undefined : embedUrl,
@@ -389,7 +391,109 @@ const initials = (name) =>
     .slice(0, 2)
     .toUpperCase();
 
-function renderPage({ user, users, embedUrl, embedOrigin, env, orgId, emulator }) {
+/** The routes of the page: demo.js switches between them without a page load. */
+const ROUTES = { travel: { path: '/', title: 'Travel' }, expenses: { path: '/expenses', title: 'Expenses' } };
+
+/** The Expenses route's made-up expenses, the same for every demo user. */
+const EXPENSES = [
+  {
+    date: 'Mar 3',
+    merchant: 'Delta Air Lines',
+    note: 'SFO → JFK · economy',
+    category: 'Flights',
+    amount: 486.2,
+    status: 'reimbursed',
+  },
+  {
+    date: 'Mar 3',
+    merchant: 'The Standard, High Line',
+    note: '2 nights · New York',
+    category: 'Hotels',
+    amount: 712,
+    status: 'reimbursed',
+  },
+  {
+    date: 'Mar 4',
+    merchant: 'Uber',
+    note: 'JFK → Midtown',
+    category: 'Ground transport',
+    amount: 68.45,
+    status: 'approved',
+  },
+  {
+    date: 'Mar 5',
+    merchant: 'Via Carota',
+    note: 'Client dinner · 4 guests',
+    category: 'Meals',
+    amount: 214.8,
+    status: 'pending',
+  },
+  { date: 'Mar 11', merchant: 'WeWork', note: 'Day pass · Boston', category: 'Office', amount: 45, status: 'pending' },
+  {
+    date: 'Mar 12',
+    merchant: 'Amtrak',
+    note: 'Boston → New York · Acela',
+    category: 'Rail',
+    amount: 129,
+    status: 'receipt',
+  },
+];
+const EXPENSE_STATUS = {
+  reimbursed: 'Reimbursed',
+  approved: 'Approved',
+  pending: 'Awaiting approval',
+  receipt: 'Receipt missing',
+};
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+
+function renderExpenses() {
+  const total = (list) => usd.format(list.reduce((sum, expense) => sum + expense.amount, 0));
+  const count = (list) => `${list.length} ${list.length === 1 ? 'expense' : 'expenses'}`;
+  const waiting = EXPENSES.filter((expense) => expense.status === 'pending' || expense.status === 'receipt');
+  const paid = EXPENSES.filter((expense) => expense.status === 'reimbursed');
+  const stats = [
+    ['Spent in March', total(EXPENSES), count(EXPENSES)],
+    ['Awaiting approval', total(waiting), `${count(waiting)}, one without a receipt`],
+    ['Reimbursed', total(paid), 'paid on Mar 10'],
+  ];
+  const rows = EXPENSES.map(
+    (expense) => `<tr>
+            <td class="date">${escapeHtml(expense.date)}</td>
+            <td><span class="merchant">${escapeHtml(expense.merchant)}</span><small>${escapeHtml(expense.note)}</small></td>
+            <td class="category">${escapeHtml(expense.category)}</td>
+            <td class="num">${usd.format(expense.amount)}</td>
+            <td><span class="status status-${expense.status}">${EXPENSE_STATUS[expense.status]}</span></td>
+          </tr>`,
+  ).join('\n          ');
+  return `<header class="page-head">
+        <div>
+          <h1 tabindex="-1">Expenses</h1>
+          <p class="muted">Your March expenses, and where each one stands.</p>
+        </div>
+        <a class="btn btn-primary" href="/" data-route="travel">Book a trip</a>
+      </header>
+      <ul class="stats" aria-label="March in numbers">
+        ${stats
+          .map(
+            ([label, value, note]) =>
+              `<li class="stat"><span class="stat-label">${label}</span><strong>${value}</strong><span class="stat-note">${note}</span></li>`,
+          )
+          .join('\n        ')}
+      </ul>
+      <section class="card expenses-card" aria-labelledby="recent-expenses">
+        <h2 id="recent-expenses">Recent expenses</h2>
+        <table class="expenses-table">
+          <thead>
+            <tr><th scope="col">Date</th><th scope="col">Merchant</th><th scope="col" class="category">Category</th><th scope="col" class="num">Amount</th><th scope="col">Status</th></tr>
+          </thead>
+          <tbody>
+          ${rows}
+          </tbody>
+        </table>
+      </section>`;
+}
+
+function renderPage({ route, user, users, embedUrl, embedOrigin, env, orgId, emulator }) {
   const others = user ? users.filter((other) => other !== user) : [];
   const signInButtons = users
     .map(
@@ -408,13 +512,15 @@ function renderPage({ user, users, embedUrl, embedOrigin, env, orgId, emulator }
   ]
     .filter(Boolean)
     .join(' ');
+  // The same options, for the elements demo.js creates and for SpotnanaEmbed.prerender().
+  const embedData = embedAttributes.replace(/(^| )(?=[a-z-]+=)/g, '$1data-');
 
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Travel · Acme Workplace</title>
+<title>${ROUTES[route].title} · Acme Workplace</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/demo.css">
 <script type="module" src="/spotnana-embed.min.js"></script>
@@ -424,7 +530,13 @@ function renderPage({ user, users, embedUrl, embedOrigin, env, orgId, emulator }
 <header class="appbar">
   <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">A</span><span>Acme Workplace</span></a>
   <nav class="appnav" aria-label="Acme">
-    <a href="/">Home</a><a href="/">Expenses</a><a href="/" aria-current="page">Travel</a><a href="/">People</a>
+    <a href="/">Home</a>${Object.entries(ROUTES)
+      .reverse()
+      .map(
+        ([name, { path, title }]) =>
+          `<a href="${path}" data-route="${name}"${name === route ? ' aria-current="page"' : ''}>${title}</a>`,
+      )
+      .join('')}<a href="/">People</a>
   </nav>
   <div class="grow"></div>
   <div class="account" data-account ${user ? '' : 'hidden'}>
@@ -440,9 +552,14 @@ function renderPage({ user, users, embedUrl, embedOrigin, env, orgId, emulator }
 </header>
 
 <div class="layout">
-  <main class="stage">
-    <h1 class="visually-hidden">Travel</h1>
-    ${user ? `<spotnana-embed ${embedAttributes}></spotnana-embed>` : ''}
+  <main class="stage" data-stage ${embedData}>
+    <h1 class="visually-hidden" tabindex="-1" data-page-title ${user && route === 'expenses' ? 'hidden' : ''}>${ROUTES[route].title}</h1>
+    <div class="view view-travel" data-view="travel" ${user && route === 'travel' ? '' : 'hidden'}>
+      ${user && route === 'travel' ? `<spotnana-embed ${embedAttributes}></spotnana-embed>` : ''}
+    </div>
+    <div class="view view-expenses" data-view="expenses" ${user && route === 'expenses' ? '' : 'hidden'}>
+      ${renderExpenses()}
+    </div>
     <section class="signed-out" data-signed-out ${user ? 'hidden' : ''}>
       <div class="signed-out-card">
         <span class="brand-mark big" aria-hidden="true">A</span>
@@ -457,7 +574,7 @@ function renderPage({ user, users, embedUrl, embedOrigin, env, orgId, emulator }
     <section class="card">
       <h2>Spotnana events</h2>
       <p class="muted">Live <code>spotnana-*</code> events of the element. Tokens never appear here: the element keeps them in memory.</p>
-      <ol class="events" data-events aria-live="polite"></ol>
+      <ol class="events" data-events aria-live="polite" aria-label="Spotnana events" tabindex="0"></ol>
     </section>
     <section class="card">
       <h2>Try it</h2>

@@ -4,6 +4,8 @@
 //   error-view.png    the element's default error view on a plain page (no CSS of its own)
 //   loading-view.png  its loading view on the same page
 //   demo-1280x800.png, demo-800x800.png, demo-1280x800-panel-end.png   the demo (`npm start`)
+//   demo-expenses.png            its Expenses route (Travel's frame prerendered, hidden)
+//   demo-travel-after-switch.png Travel right after switching back to it: the prerendered frame, signed in
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -70,6 +72,17 @@ try {
     document.querySelector('.panel')?.scrollTo(0, document.querySelector('.panel').scrollHeight),
   );
   await shot(page, 'demo-1280x800-panel-end.png');
+
+  // The single-page app: Travel → Expenses (the page prerenders Travel's frame, hidden) → Travel.
+  await page.goto(`${demo.url}/`, { waitUntil: 'load' });
+  await untilSignedIn(page);
+  await page.click('.appnav a[data-route="expenses"]');
+  await untilPrerendered(page);
+  await shot(page, 'demo-expenses.png');
+  await page.click('.appnav a[data-route="travel"]');
+  await page.waitForSelector('[data-events] li[data-event="spotnana-token-sent"][data-prerendered]');
+  await untilSignedIn(page);
+  await shot(page, 'demo-travel-after-switch.png');
 } finally {
   await browser.close();
   await demo.close();
@@ -80,8 +93,19 @@ console.log(written.join('\n'));
 // The demo has signed in once the emulator's frame shows its signed-in view: the element's
 // `spotnana-token-sent` event comes a moment before the frame has painted it.
 async function untilSignedIn(page) {
-  const frame = await page.waitForFrame((candidate) => candidate.url().startsWith(demo.embedUrl));
+  // The element's own frame, in its shadow root (a removed element's may still be in the frame tree).
+  const iframe = await page.waitForFunction(() =>
+    document.querySelector('spotnana-embed')?.shadowRoot?.querySelector('iframe'),
+  );
+  const frame = await iframe.asElement().contentFrame();
   await frame.waitForSelector('[data-view="signed-in"]:not([hidden])', { visible: true });
+}
+
+// On Expenses: the prerendered frame is the page's one iframe outside an element, hidden.
+async function untilPrerendered(page) {
+  const iframe = await page.waitForSelector('iframe');
+  const frame = await iframe.contentFrame();
+  await frame.waitForSelector('[data-view="signed-in"]:not([hidden])');
 }
 
 async function shot(page, name) {

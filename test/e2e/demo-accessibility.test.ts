@@ -1,5 +1,6 @@
 // Accessibility of the demo's pages (`npm start`): axe-core (WCAG 2.2 A and AA rules, and axe's
-// best practices) finds no violation on the app page signed in and signed out, and on the
+// best practices) finds no violation on the app page signed in and signed out, on its Expenses
+// route (with Travel's frame prerendered, hidden) and on Travel opened from there, and on the
 // framework pages, each checked once the embed is signed in. Chromium through puppeteer-core;
 // it runs the built package (`npm run build` first when run alone).
 import assert from 'node:assert/strict';
@@ -54,6 +55,14 @@ async function openSignedIn(page: Page, path: string) {
   assert.deepEqual(events, ['spotnana-token-sent'], `${path}: the embed signed in`);
 }
 
+/** On Expenses: waits until Travel's prerendered frame (hidden) shows its signed-in view. */
+async function untilPrerendered(page: Page) {
+  // In the page's own DOM (the element's frame is in its shadow root): the prerendered one.
+  const iframe = await page.waitForSelector('iframe', { timeout: 0 });
+  const frame = await iframe!.contentFrame();
+  await frame.waitForSelector('[data-view="signed-in"]:not([hidden])', { timeout: 0 });
+}
+
 describe('accessibility of the demo pages (axe-core)', () => {
   for (const path of ['/', '/frameworks/plain', '/frameworks/vue', '/frameworks/react', '/frameworks/angular']) {
     it(`${path}, signed in: no violation`, async () => {
@@ -66,6 +75,37 @@ describe('accessibility of the demo pages (axe-core)', () => {
       }
     });
   }
+
+  it('/expenses, signed in, with Travel prerendered: no violation', async () => {
+    const page = await newPage();
+    try {
+      await page.goto(`${session.demo.url}/expenses`, { waitUntil: 'load' });
+      await untilPrerendered(page);
+      assert.equal(await page.$('spotnana-embed'), null, 'Expenses: no embed');
+      assert.deepEqual(await violations(page), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('/ → Expenses → Travel, the prerendered frame taken over: no violation', async () => {
+    const page = await newPage();
+    try {
+      await openSignedIn(page, '/');
+      await page.click('.appnav a[data-route="expenses"]');
+      await untilPrerendered(page);
+      await page.click('.appnav a[data-route="travel"]');
+      await page.waitForFunction(
+        () => (window as unknown as { __spotnanaEvents: string[] }).__spotnanaEvents.length > 1,
+        { timeout: 0 },
+      );
+      const events = await page.evaluate(() => (window as unknown as { __spotnanaEvents: string[] }).__spotnanaEvents);
+      assert.deepEqual(events, ['spotnana-token-sent', 'spotnana-token-sent'], 'Travel signed in again');
+      assert.deepEqual(await violations(page), []);
+    } finally {
+      await page.close();
+    }
+  });
 
   it('/, signed out: no violation', async () => {
     const page = await newPage();

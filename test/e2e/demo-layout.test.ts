@@ -75,6 +75,36 @@ describe('layout of the demo', () => {
     });
   }
 
+  for (const viewport of VIEWPORTS) {
+    it(`${viewport.width}×${viewport.height}: Expenses, nothing spills out of its card, and no hidden frame takes room`, async () => {
+      const page = await session.browser.newPage();
+      try {
+        await page.setViewport(viewport);
+        await openSignedIn(page);
+        await page.evaluate(() => document.querySelector<HTMLElement>('a[data-route="expenses"]')!.click());
+        // Travel's prerendered frame, hidden: it must not widen or lengthen the page.
+        // In the page's own DOM (the element's frame is in its shadow root): the prerendered one.
+        const iframe = await page.waitForSelector('iframe', { timeout: 0 });
+        const frame = await iframe!.contentFrame();
+        await frame.waitForSelector('[data-view="signed-in"]:not([hidden])', { timeout: 0 });
+        assert.deepEqual(await overflows(page, '.card, .panel, .stats, .page-head'), [], 'the Expenses page');
+        const room = await page.evaluate(() => ({
+          scrollHeight: document.documentElement.scrollHeight,
+          withoutFrames: (() => {
+            const holders = [...document.querySelectorAll('iframe')].map((iframe) => iframe.closest('[inert]')!);
+            for (const holder of holders) holder.setAttribute('hidden', '');
+            const height = document.documentElement.scrollHeight;
+            for (const holder of holders) holder.removeAttribute('hidden');
+            return height;
+          })(),
+        }));
+        assert.equal(room.scrollHeight, room.withoutFrames, 'the hidden frame makes the page taller');
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
   it('the side panel scrolls when it is taller than the window', async () => {
     const page = await session.browser.newPage();
     try {

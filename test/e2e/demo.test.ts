@@ -77,6 +77,23 @@ describe('the demo host app', () => {
     assert.equal(demo.url, `http://localhost:${demo.port}`);
   });
 
+  it('serves its Expenses route as the same page, without the element, with the element’s options for the script', async () => {
+    const browser = new Browser(demo.url);
+    const response = await browser.fetch('/expenses');
+    assert.equal(response.status, 200);
+    assert.ok(browser.cookies.has('acme_session'), 'a first visit on Expenses signs in too');
+    const html = await response.text();
+    assert.ok(!html.includes('<spotnana-embed'), 'Expenses renders no element: demo.js prerenders Travel');
+    assert.match(html, /<title>Expenses · Acme Workplace<\/title>/);
+    assert.match(html, /<a href="\/expenses" data-route="expenses" aria-current="page">Expenses<\/a>/);
+    const stage = /<main class="stage" data-stage ([^>]*)>/.exec(html)?.[1] ?? '';
+    assert.match(stage, /data-token-endpoint="\/api\/spotnana-token"/);
+    assert.match(stage, /data-org-id="demo-org"/);
+    assert.match(stage, new RegExp(`data-embed-url="${demo.emulatorUrl}"`));
+    assert.equal([...html.matchAll(/<script\b(?![^>]*\bsrc=)/g)].length, 0, 'an inline script');
+    assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+  });
+
   it('a framework page opened directly signs its first visitor in too, and its token endpoint answers', async () => {
     for (const name of ['plain', 'vue', 'react', 'angular']) {
       const browser = new Browser(demo.url);
