@@ -26,6 +26,7 @@ export type PrerenderOptions = Pick<
   | 'tokenProvider'
   | 'tokenCredentials'
   | 'tokenTimeout'
+  | 'tokenFetch'
   | 'frameTitle'
   | 'allow'
 > & {
