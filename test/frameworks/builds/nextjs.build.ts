@@ -42,6 +42,8 @@ describe('Next.js App Router (examples/nextjs)', { timeout: 10 * TIMEOUT }, () =
       ...CLIENT,
       userDetailUrl: `${origin}/api/user-detail`,
       allowedOrigins: [origin],
+      // The example's own org (app/travel.tsx): the emulator refuses an org it does not know.
+      orgs: ['acme'],
       users: [EMAIL],
     });
   });
