@@ -230,15 +230,21 @@ export function prerenderSpotnana(props: PrerenderSpotnanaProps): PrerenderHandl
   return start(prerenderOptions(props));
 }
 
-function start(options: PrerenderOptions): PrerenderHandle {
-  // On the server: no document. (Lit's server shim may define `customElements` there.)
+/**
+ * The registered element class, whose elements are the page's (with a second copy of the
+ * package on the page, this copy's prerenders would wait for elements that never come); this
+ * module registers its own when none is. None on the server (no document; Lit's server shim
+ * may define `customElements` there).
+ */
+function registered(): Partial<typeof SpotnanaEmbedElement> | undefined {
   const registry = globalThis.customElements;
-  if (typeof document === 'undefined' || !registry) return NO_PRERENDER;
-  // The registered class, whose elements are the page's (a second copy of the package on the
-  // page, its own prerenders would wait for elements that never come). This module registers
-  // its own when none is.
-  const element = (registry.get(TAG_NAME) ?? SpotnanaEmbedElement) as Partial<typeof SpotnanaEmbedElement>;
-  if (typeof element.prerender !== 'function') return NO_PRERENDER;
+  if (typeof document === 'undefined' || !registry) return undefined;
+  return (registry.get(TAG_NAME) ?? SpotnanaEmbedElement) as Partial<typeof SpotnanaEmbedElement>;
+}
+
+function start(options: PrerenderOptions): PrerenderHandle {
+  const element = registered();
+  if (typeof element?.prerender !== 'function') return NO_PRERENDER;
   const key = signature(options);
   const now = Date.now();
   const earlier = started.get(key);
@@ -262,9 +268,10 @@ function start(options: PrerenderOptions): PrerenderHandle {
  * Prerenders the frame (`prerenderSpotnana(props)`) once the component has mounted and `when`
  * is true (default true): in the app's root to prerender on start-up, or with a state that
  * turns true when the pointer rests on the link to the route that renders `<SpotnanaEmbed>`.
- * Calls again only when `when` turns true again or the options change. Unmounting does not end
- * the prerender (the element that takes it over may be mounting); it ends after `keep`
- * seconds, or with `SpotnanaEmbed.signOutAll()`.
+ * It calls again only when `when` turns true again or the options change (and a call with the
+ * same options while the prerender waits changes nothing). Unmounting does not end the
+ * prerender (the element that takes it over may be mounting): it ends when an element takes
+ * it over, after `keep` seconds, or with `signOutSpotnana()`.
  */
 export function usePrerenderSpotnana(props: PrerenderSpotnanaProps, when = true): void {
   const options = prerenderOptions(props);
@@ -273,6 +280,16 @@ export function usePrerenderSpotnana(props: PrerenderSpotnanaProps, when = true)
     if (when) start(options);
     // `key` stands for `options`, a new object with the same values on each render.
   }, [when, key]);
+}
+
+/**
+ * `SpotnanaEmbed.signOutAll()`, for when the host's user signs out or changes: every
+ * `<spotnana-embed>` signs out, every prerender ends, and the next `prerenderSpotnana()`
+ * starts afresh. On the server it does nothing.
+ */
+export function signOutSpotnana(): void {
+  started.clear();
+  registered()?.signOutAll?.();
 }
 
 /** The props of the bare `<spotnana-embed>` tag in React 19 JSX. */

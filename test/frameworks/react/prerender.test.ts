@@ -12,6 +12,7 @@ import { createElement } from 'react';
 import { hydrateRoot, type Root } from 'react-dom/client';
 import type { SpotnanaEmbed, SpotnanaLoadDetail, SpotnanaTokenSentDetail } from '../../../src/index.js';
 import { command, EMBED_URL, frameOf, reports, responses, tokenLog, uid, until } from '../../element/helpers.js';
+import { signOutSpotnana } from '../../../src/react.js';
 import { TravelApp, type TravelAppProps } from './travel-app.tsx';
 
 /** Chromium and Firefox move a connected iframe without reloading it; WebKit does not (yet). */
@@ -123,5 +124,25 @@ describe('spotnana-embed/react: prerender in a server-rendered app', () => {
     expect(await tokenLog(app.key)).to.have.length(1);
     app.link.click();
     await tookOver(app);
+  });
+
+  it('signOutSpotnana(): the prerender ends, and the next hover prerenders afresh (for the next user)', async () => {
+    const app = await hydrateApp('hover');
+    const hover = () => app.link.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+    hover();
+    await prerendered(app.id, app.key);
+    signOutSpotnana();
+    expect(hiddenFrames()).to.deep.equal([]);
+    hover();
+    if (MOVES)
+      await until(async () => (await responses(app.id)).length === 2, 'a new prerendered frame to get its tokens');
+    else await until(async () => (await tokenLog(app.key)).length === 2, 'a new prerender to fetch its tokens');
+    expect(await tokenLog(app.key)).to.have.length(2);
+    if (MOVES) expect(await loadCount(app.id)).to.equal(2);
+    // This one is taken over as the first would have been.
+    app.link.click();
+    await until(() => app.sent, 'onSpotnanaTokenSent');
+    expect(app.sent[0]).to.deep.equal(MOVES ? { prefetched: true, prerendered: true } : { prefetched: true });
+    expect(await tokenLog(app.key)).to.have.length(2);
   });
 });
