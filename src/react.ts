@@ -8,12 +8,17 @@
 // upgraded before hydration loads the right frame), and sets `tokenProvider` and the event
 // listeners itself in a layout effect, which runs after hydration and after a client render
 // alike. `@lit/react` sets every property in an effect and so leaves the server's HTML bare.
+//
+// `prerenderSpotnana(props)` and `usePrerenderSpotnana(props, when)` start the element's
+// prerender (`SpotnanaEmbed.prerender()`) from the component's props, so that the route that
+// renders `<SpotnanaEmbed>` with the same props gets a frame that is already signed in.
 'use client';
 
 import {
   createElement,
   forwardRef,
   useCallback,
+  useEffect,
   useLayoutEffect,
   useRef,
   useState,
@@ -33,12 +38,14 @@ import type {
 // Registers <spotnana-embed> in the browser (and does nothing on the server).
 import { SpotnanaEmbed as SpotnanaEmbedElement } from './index.js';
 import { ATTRIBUTE_OPTIONS, OPTION_NAMES, OPTIONS, type OptionName } from './options.js';
+import type { PrerenderHandle, PrerenderOptions } from './prerender.js';
 
 export type {
   SpotnanaEmbedAttributes,
   SpotnanaEmbedEventListeners,
   SpotnanaEmbedProperties,
 } from './framework-typings.js';
+export type { PrerenderHandle, PrerenderOptions } from './prerender.js';
 
 /** `spotnana-token-sent` -> `SpotnanaTokenSent`. */
 type PascalCase<S extends string> = S extends `${infer Head}-${infer Tail}`
@@ -166,6 +173,124 @@ function render(props: SpotnanaEmbedProps, ref: ForwardedRef<SpotnanaEmbedElemen
  */
 export const SpotnanaEmbed = forwardRef<SpotnanaEmbedElement, SpotnanaEmbedProps>(render);
 SpotnanaEmbed.displayName = 'SpotnanaEmbed';
+
+/** What `prerenderSpotnana()` takes: the props of `<SpotnanaEmbed>` (those that are not options are ignored), and `keep`. */
+export type PrerenderSpotnanaProps = SpotnanaEmbedProps & {
+  /** Seconds the prerender waits for a `<SpotnanaEmbed>` before it ends: an integer from 1 to 3600; default 600. */
+  keep?: number;
+};
+
+/** The options a prerender takes: all but `tokenFetch` (a prerender fetches the tokens at once). */
+const PRERENDER_OPTIONS = OPTION_NAMES.filter(
+  (name): name is Exclude<OptionName, 'tokenFetch'> => name !== 'tokenFetch',
+);
+const NO_PRERENDER: PrerenderHandle = { cancel() {} };
+
+/** The prerender options among `props`, in the table's order; empty ones left out. */
+function prerenderOptions(props: PrerenderSpotnanaProps): PrerenderOptions {
+  const options: Record<string, unknown> = {};
+  for (const name of [...PRERENDER_OPTIONS, 'keep'] as const) {
+    const value = props[name];
+    if (value !== undefined && value !== null && value !== '') options[name] = value;
+  }
+  return options as PrerenderOptions;
+}
+
+/** Options that start the same prerender: a provider counts as one whatever its identity (a new function on each render). */
+const signature = (options: PrerenderOptions) =>
+  JSON.stringify(Object.entries(options), (_, value: unknown) => (typeof value === 'function' ? 'function' : value));
+
+/**
+ * The prerenders started here and not known to be over, by signature: a second call with the
+ * same options (a pointer that rests on the link again, React's Strict Mode running an effect
+ * twice) gets the first one's handle, instead of a prerender that replaces it and loads the
+ * frame again. Forgotten after `keep` seconds, on `cancel()`, and once any `<spotnana-embed>`
+ * has loaded a frame (it may have taken the prerender over: the next call starts afresh).
+ */
+const started = new Map<string, { handle: PrerenderHandle; until: number }>();
+let forgetsOnLoad = false;
+
+const DEFAULT_KEEP_S = 600;
+const MS_PER_S = 1000;
+
+/**
+ * Signs the Spotnana frame in ahead of the route that renders `<SpotnanaEmbed>` with the same
+ * props (the same frame URL and token source): that element takes the frame over, already
+ * loaded and answered, or (in a browser that cannot move a frame without reloading it) the
+ * tokens. Call it when the app starts or when the pointer rests on the link to that route.
+ *
+ * Takes the component's props (those that are not the element's options are ignored) and
+ * `keep`, seconds the prerender waits for an element (default 600). Returns a handle whose
+ * `cancel()` ends the prerender. An invalid option throws a `TypeError` that names it, as
+ * `SpotnanaEmbed.prerender()` does. On the server (no `document`) it does nothing and returns
+ * a handle that does nothing; so it may be called while rendering. A second call with
+ * the same options, while the first prerender waits, returns the first one's handle.
+ */
+export function prerenderSpotnana(props: PrerenderSpotnanaProps): PrerenderHandle {
+  return start(prerenderOptions(props));
+}
+
+/**
+ * The registered element class, whose elements are the page's (with a second copy of the
+ * package on the page, this copy's prerenders would wait for elements that never come); this
+ * module registers its own when none is. None on the server (no document; Lit's server shim
+ * may define `customElements` there).
+ */
+function registered(): Partial<typeof SpotnanaEmbedElement> | undefined {
+  const registry = globalThis.customElements;
+  if (typeof document === 'undefined' || !registry) return undefined;
+  return (registry.get(TAG_NAME) ?? SpotnanaEmbedElement) as Partial<typeof SpotnanaEmbedElement>;
+}
+
+function start(options: PrerenderOptions): PrerenderHandle {
+  const element = registered();
+  if (typeof element?.prerender !== 'function') return NO_PRERENDER;
+  const key = signature(options);
+  const now = Date.now();
+  const earlier = started.get(key);
+  if (earlier && earlier.until > now) return earlier.handle;
+  const prerendered = element.prerender(options);
+  if (!forgetsOnLoad) {
+    forgetsOnLoad = true;
+    document.addEventListener('spotnana-load', () => started.clear());
+  }
+  const handle: PrerenderHandle = {
+    cancel() {
+      if (started.get(key)?.handle === handle) started.delete(key);
+      prerendered.cancel();
+    },
+  };
+  started.set(key, { handle, until: now + (options.keep ?? DEFAULT_KEEP_S) * MS_PER_S });
+  return handle;
+}
+
+/**
+ * Prerenders the frame (`prerenderSpotnana(props)`) once the component has mounted and `when`
+ * is true (default true): in the app's root to prerender on start-up, or with a state that
+ * turns true when the pointer rests on the link to the route that renders `<SpotnanaEmbed>`.
+ * It calls again only when `when` turns true again or the options change (and a call with the
+ * same options while the prerender waits changes nothing). Unmounting does not end the
+ * prerender (the element that takes it over may be mounting): it ends when an element takes
+ * it over, after `keep` seconds, or with `signOutSpotnana()`.
+ */
+export function usePrerenderSpotnana(props: PrerenderSpotnanaProps, when = true): void {
+  const options = prerenderOptions(props);
+  const key = signature(options);
+  useEffect(() => {
+    if (when) start(options);
+    // `key` stands for `options`, a new object with the same values on each render.
+  }, [when, key]);
+}
+
+/**
+ * `SpotnanaEmbed.signOutAll()`, for when the host's user signs out or changes: every
+ * `<spotnana-embed>` signs out, every prerender ends, and the next `prerenderSpotnana()`
+ * starts afresh. On the server it does nothing.
+ */
+export function signOutSpotnana(): void {
+  started.clear();
+  registered()?.signOutAll?.();
+}
 
 /** The props of the bare `<spotnana-embed>` tag in React 19 JSX. */
 export type SpotnanaEmbedReactProps = DetailedHTMLProps<HTMLAttributes<SpotnanaEmbedElement>, SpotnanaEmbedElement> &

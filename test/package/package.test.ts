@@ -86,11 +86,11 @@ describe('package.json', () => {
 });
 
 describe('framework entry points', () => {
-  it('spotnana-embed/react exports the SpotnanaEmbed component and spotnana-embed/vue is typings only: importing them in Node throws nothing', () => {
+  it('spotnana-embed/react exports the SpotnanaEmbed component and its prerender helpers, and spotnana-embed/vue is typings only: importing them in Node throws nothing', () => {
     const out = node(
       `const r = await import('spotnana-embed/react'); const v = await import('spotnana-embed/vue'); console.log(Object.keys(r).join(), Object.keys(v).length, typeof document);`,
     );
-    assert.equal(out.trim(), 'SpotnanaEmbed 0 undefined');
+    assert.equal(out.trim(), 'SpotnanaEmbed,prerenderSpotnana,signOutSpotnana,usePrerenderSpotnana 0 undefined');
     for (const entry of ['./react', './vue']) {
       assert.deepEqual(Object.keys(pkg.exports[entry]), ['types', 'default']);
       assert.match(

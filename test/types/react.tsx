@@ -1,6 +1,13 @@
 // spotnana-embed/react: the SpotnanaEmbed component, and <spotnana-embed> as a React 19 JSX
 // intrinsic element.
-import { SpotnanaEmbed as SpotnanaEmbedComponent } from 'spotnana-embed/react';
+import {
+  prerenderSpotnana,
+  signOutSpotnana,
+  SpotnanaEmbed as SpotnanaEmbedComponent,
+  usePrerenderSpotnana,
+  type PrerenderHandle,
+  type SpotnanaEmbedProps,
+} from 'spotnana-embed/react';
 import type { SpotnanaEmbed, SpotnanaErrorEvent } from 'spotnana-embed';
 import { useRef } from 'react';
 
@@ -100,4 +107,26 @@ export const wrongComponent = [
   <SpotnanaEmbedComponent onSpotnanaError={(e) => e.detail.reason} />,
   // @ts-expect-error: a typo of a prop is caught
   <SpotnanaEmbedComponent tokenEndpont="/api/spotnana-token" />,
+];
+
+// The prerender helpers take the component's props (the same object serves both) and `keep`.
+const travel: SpotnanaEmbedProps = { env: 'production', orgId: 'acme', tokenEndpoint: '/api/spotnana-token' };
+export const handle: PrerenderHandle = prerenderSpotnana({ ...travel, keep: 120 });
+handle.cancel();
+export function Prerendering({ hovered }: { hovered: boolean }) {
+  usePrerenderSpotnana(travel);
+  usePrerenderSpotnana({ ...travel, onSpotnanaLoad: (e) => console.log(e.detail.prerendered) }, hovered);
+  return <SpotnanaEmbedComponent {...travel} onPointerEnter={() => prerenderSpotnana(travel)} />;
+}
+signOutSpotnana();
+
+export const wrongPrerender = [
+  // @ts-expect-error: keep is a number of seconds
+  prerenderSpotnana({ ...travel, keep: '10m' }),
+  // @ts-expect-error: env is 'sandbox' | 'production'
+  prerenderSpotnana({ env: 'staging' }),
+  // @ts-expect-error: cancel() is all a handle has
+  prerenderSpotnana(travel).then,
+  // @ts-expect-error: `when` is a boolean
+  usePrerenderSpotnana(travel, 'hover'),
 ];
