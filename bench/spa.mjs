@@ -136,6 +136,7 @@ ${docs}
     ready: ${usesElement ? "customElements.whenDefined('spotnana-embed').then(() => true)" : 'Promise.resolve(true)'},
     routeChange() {
       const routeAt = now();
+      const visible = document.visibilityState;
       history.pushState(null, '', '#travel');
       view.replaceChildren();
       const { box, frame } = (() => {
@@ -151,7 +152,7 @@ ${docs}
             channel.port1.onmessage = () => {
               channel.port1.close();
               const frames = document.querySelectorAll('iframe').length + (box.shadowRoot ? box.shadowRoot.querySelectorAll('iframe').length : 0);
-              resolve({ routeAt, inBoxAt, paintedAt: now(), frames });
+              resolve({ routeAt, inBoxAt, paintedAt: now(), frames, visible });
             };
             channel.port2.postMessage(0);
             return;
@@ -352,13 +353,15 @@ function deadline(promise, ms, what) {
  * One run in a fresh browser context: the app loads (and, for `prerender`, its frame signs
  * in), then its route changes; ms from the route change.
  */
-async function runOnce(browser, servers, { profile, variant }) {
+async function runOnce(browser, servers, { browserKey, profile, variant }) {
   const run = `spa-${++runCounter}-${variant.key}`;
   const rtt = profile.conditions?.latency ?? 0;
   const log = servers.logOf(run);
   const context = await browser.createBrowserContext();
   try {
-    const page = await context.newPage();
+    // Firefox opens a new page as a tab of one window, where only the selected tab is visible
+    // and a hidden one gets no animation frames (3G runs overlap): a window of its own per run.
+    const page = await context.newPage(browserKey === 'firefox' ? { type: 'window' } : undefined);
     const url = `${servers.hostOrigin}/spa/app?run=${run}&variant=${variant.key}`;
     await page.goto(url, { waitUntil: 'load', timeout: RUN_TIMEOUT_MS });
     await deadline(
@@ -401,6 +404,7 @@ async function runOnce(browser, servers, { profile, variant }) {
       answers: log.reports.length,
       answersAfterRoute: log.reports.length - reportsBefore,
       iframes: shown.frames,
+      visibility: shown.visible,
       prerenderedLoad: prerendered('spotnana-load'),
       prerenderedTokenSent: prerendered('spotnana-token-sent'),
       errors: events.filter((e) => e.type === 'spotnana-error').map((e) => e.detail?.code ?? '?'),
@@ -417,6 +421,7 @@ export function spaProblems(variant, s) {
   if (s.tokenRequests !== 1) problems.push(`${s.tokenRequests} token requests`);
   if (s.answers !== 1) problems.push(`${s.answers} answers`);
   if (s.iframes !== 1) problems.push(`${s.iframes} iframes in the page`);
+  if (s.visibility !== 'visible') problems.push(`the page was ${s.visibility} at the route change`);
   if (s.errors?.length) problems.push(`errors ${s.errors.join(', ')}`);
   if (variant === 'prerender') {
     if (s.frameLoadsAfterRoute || s.tokenRequestsAfterRoute || s.answersAfterRoute)
@@ -450,7 +455,7 @@ export async function measureSpa(servers, { browsers, profiles, runs, parallel, 
         const attempt = async ({ v, what, keep }) => {
           for (let i = 1; i <= 2; i++) {
             try {
-              const sample = await runOnce(browser, servers, { profile, variant: v });
+              const sample = await runOnce(browser, servers, { browserKey: b.key, profile, variant: v });
               const problems = spaProblems(v.key, sample);
               if (problems.length) throw new Error(problems.join('; '));
               if (keep) samples[cell][v.key].push(sample);
