@@ -280,3 +280,71 @@ export async function measureMemory(browser, servers, { checkpoints, log }) {
     await context.close().catch(() => {});
   }
 }
+
+/**
+ * Memory of prerender: one page with the CDN element; `cycles` cycles of
+ * SpotnanaEmbed.prerender() and cancel(), each cancelled once its frame has loaded, asked and
+ * been answered (the frame tells the page so by postMessage). Before (after 5 warm-up cycles)
+ * and after: two forced GCs, the JS heap, the `message` listeners on window, the iframes in the
+ * document, the page's frames, and Chromium's DOM counters; the counts are read again until
+ * they are back where they began (frames unload in their own time), for up to 15 s.
+ */
+export async function measurePrerenderMemory(browser, servers, { cycles, log }) {
+  const context = await browser.createBrowserContext();
+  const run = 'prerender-memory';
+  try {
+    const page = await context.newPage();
+    await page.goto(`${servers.hostOrigin}/page/prerender-memory?run=${run}&lat=0&boot=0`, { waitUntil: 'load' });
+    await page.evaluate(() => customElements.whenDefined('spotnana-embed'));
+    const cdp = await page.createCDPSession();
+    const counts = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+      const { result } = await cdp.send('Runtime.evaluate', { expression: 'window' });
+      const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+      await cdp.send('Runtime.releaseObject', { objectId: result.objectId });
+      const counters = await cdp.send('Memory.getDOMCounters');
+      return {
+        heapUsedBytes: usedSize,
+        messageListeners: listeners.filter((l) => l.type === 'message').length,
+        iframes: await page.evaluate(() => document.querySelectorAll('iframe').length),
+        frames: page.frames().length,
+        domNodes: counters.nodes,
+        documents: counters.documents,
+      };
+    };
+    const settled = async (start) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const now = await counts();
+        const back = ['messageListeners', 'iframes', 'frames', 'documents'].every((k) => now[k] <= start[k]);
+        if (back || Date.now() > deadline) return now;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await page.evaluate(() => window.prerenderCycles(5, 0, false));
+    const before = await settled(await counts());
+    // The probe: a live prerender shows as one more listener and iframe.
+    await page.evaluate(() => window.prerenderCycles(1, -1, true));
+    const live = await counts();
+    await page.evaluate(() => customElements.get('spotnana-embed').signOutAll());
+    const tokensBefore = servers.tokenRequests(run).length;
+    const started = Date.now();
+    await page.evaluate((n) => window.prerenderCycles(n, 5, false), cycles);
+    const ms = Date.now() - started;
+    log(`  ${cycles} prerender cycles in ${ms} ms`);
+    const after = await settled(before);
+    await cdp.detach();
+    return {
+      cycles,
+      ms,
+      before,
+      live,
+      after,
+      tokenRequests: servers.tokenRequests(run).length - tokensBefore,
+    };
+  } finally {
+    await context.close().catch(() => {});
+  }
+}

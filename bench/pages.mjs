@@ -7,10 +7,12 @@
 //     GET  /page/baseline             the hand-written integration of Spotnana's docs
 //     GET  /page/echo                 the postMessage floor: a listener that echoes PING at once
 //     GET  /page/memory               the CDN element and nothing else (mount/unmount cycles)
+//     GET  /page/prerender-memory     the CDN element and prerender()/cancel() cycles
 //     POST /token?run=&lat=           fake tokens after `lat` ms; Cache-Control: no-store
 //
 //   frame origin http://localhost:P2  (a different origin from 127.0.0.1 although both are loopback)
-//     GET  /frame?run=&boot=&mode=    a fake Spotnana embed app (mode token | ping | idle)
+//     GET  /frame?run=&boot=&mode=    a fake Spotnana embed app (mode token | ping | idle; notify=1:
+//                                     tells its parent BENCH_SIGNED_IN once answered)
 //     POST /report?run=               the frame's measurement, sent to its own origin (never to
 //                                     the parent, so it cannot be taken for a token request)
 //
@@ -56,6 +58,7 @@ function framePage(hostOrigin) {
     if (done) return void report({ extra: ++extra });
     done = true;
     const p = d.payload;
+    if (q.get('notify') === '1') parent.postMessage({ type: 'BENCH_SIGNED_IN' }, HOST);
     report({
       receivedAt: performance.timeOrigin + now,
       requestedAt: postedAbs,
@@ -106,7 +109,18 @@ export function baselinePage({ tokenEndpoint, embedUrl, path }) {
 <body>
 <div id="spotnana-container"></div>
 <script>
-  const SPOTNANA_EMBED_URL = ${js(embedUrl)};
+${baselineScript({ tokenEndpoint, embedUrl, path })}
+</script>
+</body></html>`;
+}
+
+/**
+ * The baseline page's script: its message listener, and `launchSpotnana()`, which creates the
+ * iframe in `#spotnana-container`. With `launch: false` the page calls `launchSpotnana()`
+ * itself later (the single-page app's route change, spa.mjs).
+ */
+export function baselineScript({ tokenEndpoint, embedUrl, path, launch = true }) {
+  return `  const SPOTNANA_EMBED_URL = ${js(embedUrl)};
   const TOKEN_ENDPOINT = ${js(tokenEndpoint)};
   let iframe;
 
@@ -132,10 +146,7 @@ export function baselinePage({ tokenEndpoint, embedUrl, path }) {
       );
     }
   });
-
-  launchSpotnana(); // the docs' sample calls this from a "Launch" button
-</script>
-</body></html>`;
+${launch ? '\n  launchSpotnana(); // the docs\' sample calls this from a "Launch" button\n' : ''}`;
 }
 
 /** The floor of the reply latency: the least a page can do, echo the frame's PING at once. */
@@ -154,6 +165,46 @@ function echoPage({ frameOrigin, src }) {
 
 function memoryPage() {
   return `${head('bench: memory', '<script type="module" src="/spotnana-embed.min.js"></script>')}<body></body></html>`;
+}
+
+/**
+ * The CDN element, and `prerenderCycles(count, from, keepLast)`: each cycle calls
+ * SpotnanaEmbed.prerender() for a frame URL of its own (so that a leaked session would keep its
+ * frame, not have it replaced by the next), waits until its frame says it has been answered,
+ * then cancels it (all but the last one with `keepLast`).
+ */
+function prerenderMemoryPage({ frameOrigin, path, tokenEndpoint }) {
+  return `${head('bench: prerender memory', '<script type="module" src="/spotnana-embed.min.js"></script>')}<body>
+<script>
+  const FRAME_ORIGIN = ${js(frameOrigin)};
+  let signedIn;
+  addEventListener('message', (e) => {
+    if (e.origin === FRAME_ORIGIN && e.data && e.data.type === 'BENCH_SIGNED_IN') signedIn?.();
+  });
+  window.prerenderCycles = async (count, from, keepLast) => {
+    const SpotnanaEmbed = await customElements.whenDefined('spotnana-embed');
+    for (let i = from; i < from + count; i++) {
+      let timer;
+      const answered = new Promise((resolve, reject) => {
+        signedIn = resolve;
+        timer = setTimeout(() => reject(new Error('prerender cycle ' + i + ': the frame was not signed in')), 10000);
+      });
+      const handle = SpotnanaEmbed.prerender({
+        embedUrl: FRAME_ORIGIN,
+        path: ${js(path)} + '&cycle=' + i,
+        orgId: 'bench-org',
+        tokenEndpoint: ${js(tokenEndpoint)},
+      });
+      try {
+        await answered;
+      } finally {
+        clearTimeout(timer);
+      }
+      if (!(keepLast && i === from + count - 1)) handle.cancel();
+    }
+  };
+</script>
+</body></html>`;
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -240,6 +291,8 @@ export async function startPageServers({ cdnFile }) {
           return html(res, echoPage({ frameOrigin, src: `${frameOrigin}${framePath('ping')}` }));
         case '/page/memory':
           return html(res, memoryPage());
+        case '/page/prerender-memory':
+          return html(res, prerenderMemoryPage({ frameOrigin, path: `${framePath('token')}&notify=1`, tokenEndpoint }));
         case '/token': {
           if (req.method !== 'POST') return send(res, 405, 'text/plain', 'POST only', { allow: 'POST' });
           const entry = { receivedAt: Date.now(), servedAt: undefined };

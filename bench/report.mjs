@@ -3,6 +3,7 @@
 import { BUDGETS } from '../scripts/size.mjs';
 import { AUTH_VARIANTS } from './browser.mjs';
 import { networkSection, networkSummaryRows } from './network-report.mjs';
+import { spaSection, spaSummaryRows } from './spa-report.mjs';
 import { KB, fmtRatio, kb, median, ms, msRange, percentile, ratio, summary, table } from './stats.mjs';
 
 /** The goals. Those marked `own` are this benchmark's choice (the issue sets none). */
@@ -45,7 +46,7 @@ function authSummaries(samples) {
 
 function mainTable(r, config) {
   const rows = [];
-  const { size, auth, reply, memory, load, overhead, network } = r;
+  const { size, auth, reply, memory, load, overhead, network, spa } = r;
 
   if (size) {
     if (size.error) rows.push(['Size', failed(size), '', '—']);
@@ -117,6 +118,23 @@ function mainTable(r, config) {
         `≤ ${kb(GOALS.heapGrowthBytes, 0)} ¹`,
         met(growth <= GOALS.heapGrowthBytes),
       ]);
+      const pr = memory.prerender;
+      if (pr) {
+        const same = ['messageListeners', 'iframes', 'frames'].every((k) => pr.after[k] === pr.before[k]);
+        rows.push([
+          `\`message\` listeners, iframes and frames, before → after ${pr.cycles} prerender()/cancel() cycles`,
+          `${pr.before.messageListeners}/${pr.before.iframes}/${pr.before.frames} → ${pr.after.messageListeners}/${pr.after.iframes}/${pr.after.frames}`,
+          'equal',
+          met(same),
+        ]);
+        const perCycle = (pr.after.heapUsedBytes - pr.before.heapUsedBytes) / pr.cycles;
+        rows.push([
+          `JS heap growth per prerender()/cancel() cycle (${pr.cycles} cycles)`,
+          `${perCycle >= 0 ? '+' : ''}${perCycle.toFixed(0)} B`,
+          `< ${kb(PRERENDER_GROWTH_PER_CYCLE, 0)}`,
+          met(perCycle < PRERENDER_GROWTH_PER_CYCLE),
+        ]);
+      }
     }
   }
   if (load) {
@@ -148,6 +166,7 @@ function mainTable(r, config) {
     }
   }
   if (network) rows.push(...networkSummaryRows(network));
+  if (spa) rows.push(...spaSummaryRows(spa));
   return `${table(['measure', 'value', 'goal', 'met?'], rows)}\n\n¹ a goal chosen by this benchmark (the issue sets none).`;
 }
 
@@ -284,6 +303,50 @@ ${table(
 `;
 }
 
+/** Prerender cycles may leave the heap at most this much bigger per cycle, bytes. */
+const PRERENDER_GROWTH_PER_CYCLE = 2048;
+
+function prerenderMemory(pr) {
+  if (!pr) return '';
+  const row = (what, p) => [
+    what,
+    kb(p.heapUsedBytes, 1),
+    String(p.messageListeners),
+    String(p.iframes),
+    String(p.frames),
+    String(p.domNodes),
+    String(p.documents),
+  ];
+  return `
+Prerender: ${pr.cycles} cycles of \`SpotnanaEmbed.prerender()\` and \`cancel()\` on another page of the
+CDN element, each with a frame URL of its own, each cancelled once its frame has loaded, asked and
+been answered (the frame tells the page by \`postMessage\`); ${pr.ms} ms in all, ${pr.tokenRequests}
+token requests. Before: after 5 warm-up cycles; after: counts read again until back where they
+began (frames unload in their own time), for up to 15 s. The frame is cross-site (out of process),
+so its documents are not in the page's counters: the page's frames are counted instead.
+
+${table(
+  [
+    'when',
+    'JS heap used',
+    '`message` listeners on window',
+    'iframes in the document',
+    'frames',
+    'DOM nodes',
+    'documents',
+  ],
+  [
+    row('before', pr.before),
+    row('one prerender live (the probe)', pr.live),
+    row(`after ${pr.cycles} cycles`, pr.after),
+  ],
+  ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+)}
+
+Heap growth: ${((pr.after.heapUsedBytes - pr.before.heapUsedBytes) / pr.cycles).toFixed(0)} B per cycle.
+`;
+}
+
 function memorySection({ memory }) {
   if (!memory) return '';
   if (memory.error) return `## Memory\n\n${failed(memory)}\n`;
@@ -329,7 +392,7 @@ ${table(
 )}
 
 ${domNote}
-`;
+${prerenderMemory(memory.prerender)}`;
 }
 
 function serverSection({ load, overhead }, config) {
@@ -420,6 +483,7 @@ export function renderReport(results, config, charts = {}) {
     sizeSection(results),
     authSection(results, config),
     networkSection(results, config, charts),
+    spaSection(results, config, charts.spa),
     replySection(results, config),
     memorySection(results),
     serverSection(results, config),
