@@ -22,6 +22,8 @@ export interface Report {
   /** A hostile-matrix frame's progress: `sent` once it posted its payloads and `marker`. */
   hostile?: string;
   marker?: string;
+  /** The frame was told to navigate (sent by beacon as it leaves). */
+  navigating?: boolean;
   /** The frame's page was requested (one entry per request, with its referer). */
   request?: { referer: string | null };
 }

@@ -308,7 +308,12 @@ async function cellStates(): Promise<string> {
       const frames = await Promise.all(
         [cell.id, ...cell.others].map(async (id) => {
           const seen = await reports(id);
-          const steps = seen.flatMap((r) => [...(r.loaded ? ['loaded'] : []), ...(r.hostile ? [r.hostile] : [])]);
+          const steps = seen.flatMap((r) => [
+            ...(r.request ? ['requested'] : []),
+            ...(r.loaded ? ['loaded'] : []),
+            ...(r.navigating ? ['told to navigate'] : []),
+            ...(r.hostile ? [r.hostile] : []),
+          ]);
           return `${id}: ${steps.join(', ') || 'nothing'}`;
         }),
       );

@@ -53,7 +53,12 @@ addEventListener('message', (e) => {
   const d = e.data;
   if (d && d.cmd === 'ask') return askParent();
   if (d && d.cmd === 'post') return parent.postMessage(d.data, '*');
-  if (d && d.cmd === 'navigate') return void (location.href = d.url);
+  // A beacon outlives the navigation it reports: a test that waits in vain for the new
+  // document can tell whether the command arrived.
+  if (d && d.cmd === 'navigate') {
+    navigator.sendBeacon('/__report?id=' + encodeURIComponent(id), JSON.stringify({ navigating: true }));
+    return void (location.href = d.url);
+  }
   if (d && d.cmd === 'hostile') return void hostile(d.kind, d.marker);
   if (d && d.cmd === 'nest') {
     const f = document.createElement('iframe');
