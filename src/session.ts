@@ -115,6 +115,9 @@ export class EmbedSession {
    * framework sets tokenProvider after the element connected) starts the eager prefetch.
    */
   update(config: EmbedConfig) {
+    // A prefetch of the endpoint's is not the provider's that replaced it (or the other way
+    // round): the next request fetches anew.
+    if (config.source?.kind !== this.#config.source?.kind) this.#prefetch = undefined;
     this.#config = config;
     this.#applyFrameAttributes();
     this.#startPrefetch();
