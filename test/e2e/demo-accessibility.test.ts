@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
-import { demoInChrome } from './demo-in-chrome.ts';
+import { demoInChrome, untilPrerendered } from './demo-in-chrome.ts';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -53,14 +53,6 @@ async function openSignedIn(page: Page, path: string) {
   });
   const events = await page.evaluate(() => (window as unknown as { __spotnanaEvents: string[] }).__spotnanaEvents);
   assert.deepEqual(events, ['spotnana-token-sent'], `${path}: the embed signed in`);
-}
-
-/** On Expenses: waits until Travel's prerendered frame (hidden) shows its signed-in view. */
-async function untilPrerendered(page: Page) {
-  // In the page's own DOM (the element's frame is in its shadow root): the prerendered one.
-  const iframe = await page.waitForSelector('iframe', { timeout: 0 });
-  const frame = await iframe!.contentFrame();
-  await frame.waitForSelector('[data-view="signed-in"]:not([hidden])', { timeout: 0 });
 }
 
 describe('accessibility of the demo pages (axe-core)', () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before } from 'node:test';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startDemo } from '../../demo/app.mjs';
 import { chromeArgs, chromeHint, findChrome } from '../../scripts/find-chrome.mjs';
 
@@ -28,4 +28,20 @@ export function demoInChrome(options: { log?: (line: string) => void } = {}): De
     await session.demo?.close();
   });
   return session;
+}
+
+/** How often the hidden frame is looked at while waiting for it to sign in (a poll, not a guess at how long it takes). */
+const POLL_MS = 100;
+
+/** On Expenses: waits until Travel's prerendered frame (hidden) shows its signed-in view. */
+export async function untilPrerendered(page: Page): Promise<void> {
+  // Asked afresh each time: a prerender that is replaced (a pointer on the Travel link, a
+  // change of user) leaves with its frame, and a wait inside a frame that left never ends.
+  for (;;) {
+    // In the page's own DOM (the element's frame is in its shadow root): the prerendered one.
+    const frame = await (await page.$('iframe'))?.contentFrame().catch(() => null);
+    const signedIn = await frame?.$('[data-view="signed-in"]:not([hidden])').catch(() => null);
+    if (signedIn) return;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
 }

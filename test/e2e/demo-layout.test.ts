@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Frame, Page } from 'puppeteer-core';
-import { demoInChrome } from './demo-in-chrome.ts';
+import { demoInChrome, untilPrerendered } from './demo-in-chrome.ts';
 
 /** Window sizes: a laptop, and a narrow window where the panels stack under the embed. */
 const VIEWPORTS = [
@@ -83,10 +83,7 @@ describe('layout of the demo', () => {
         await openSignedIn(page);
         await page.evaluate(() => document.querySelector<HTMLElement>('a[data-route="expenses"]')!.click());
         // Travel's prerendered frame, hidden: it must not widen or lengthen the page.
-        // In the page's own DOM (the element's frame is in its shadow root): the prerendered one.
-        const iframe = await page.waitForSelector('iframe', { timeout: 0 });
-        const frame = await iframe!.contentFrame();
-        await frame.waitForSelector('[data-view="signed-in"]:not([hidden])', { timeout: 0 });
+        await untilPrerendered(page);
         assert.deepEqual(await overflows(page, '.card, .panel, .stats, .page-head'), [], 'the Expenses page');
         const room = await page.evaluate(() => ({
           scrollHeight: document.documentElement.scrollHeight,
