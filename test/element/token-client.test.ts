@@ -10,6 +10,7 @@ import { tokenRequestInit, type TokenSource } from '../../src/config.js';
 import { fetchTokens, retryDelay, type TokenProvider, type TokenRequest, type Tokens } from '../../src/token-client.js';
 import {
   closingOrigin,
+  control,
   command,
   embed,
   EMBED_ORIGIN,
@@ -665,6 +666,21 @@ describe('through the element: recovering after a failure', () => {
     (el.shadowRoot!.querySelector('[part=retry]') as HTMLButtonElement).click();
     const [response] = await until(() => responses(id), 'tokens after retry');
     expect(response.data.payload.accessToken).to.equal(`at-${key}-2`);
+  });
+
+  it('a tokenProvider set while the endpoint prefetch is pending answers the next request (it does not wait on the endpoint)', async () => {
+    // The endpoint's prefetch hangs until released: a request must not wait on it once a provider replaced it.
+    const { el, id, key } = await embed({ script: 'gate', frame: { ask: 'never' } });
+    await until(async () => (await tokenLog(key)).length === 1, 'the endpoint prefetch');
+    (el as SpotnanaEmbed).tokenProvider = async () => ({ accessToken: 'provided-at', refreshToken: 'provided-rt' });
+    await el.updateComplete;
+    command(el, { cmd: 'ask' });
+    try {
+      const [response] = await until(() => responses(id), 'the provider’s tokens in the frame');
+      expect(response.data.payload).to.deep.equal({ accessToken: 'provided-at', refreshToken: 'provided-rt' });
+    } finally {
+      await control(`/__release?key=${encodeURIComponent(key)}`);
+    }
   });
 
   it('a request after a failed prefetch starts a new fetch, its tokens reach the frame, and the error view clears', async () => {
