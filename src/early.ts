@@ -10,7 +10,7 @@
 // The frame's attributes and the token request come from config.ts, as for the element's own
 // frame and fetch. No Lit; the DOM only when called.
 
-import { tokenRequestInit, type TokenSource } from './config.js';
+import { parseUrl, tokenRequestInit, type TokenSource } from './config.js';
 import { messageOf } from './error.js';
 import { TOKEN_EXCHANGE_REQUEST } from './handshake.js';
 import { checkOption, type OptionsInput, type TokenCredentials } from './options.js';
@@ -119,11 +119,7 @@ export function adoptableFrame(host: Element, src: string): HTMLIFrameElement | 
   return earlyFrames(host).find((frame) => {
     const declared = frame.getAttribute('src');
     if (declared === null || frame.hasAttribute('srcdoc') || frame.hasAttribute('sandbox')) return false;
-    try {
-      return new URL(declared, document.baseURI).href === src;
-    } catch {
-      return false;
-    }
+    return parseUrl(declared, document.baseURI)?.href === src;
   });
 }
 
@@ -180,12 +176,7 @@ export function claimEarlyAnswer(source: TokenSource | undefined, wanted: boolea
   delete record.u;
   delete record.r;
   if (wanted && source?.kind === 'token-endpoint' && typeof url === 'string') {
-    let requested: string | undefined;
-    try {
-      requested = new URL(url, document.baseURI).href;
-    } catch {
-      requested = undefined;
-    }
+    const requested = parseUrl(url, document.baseURI)?.href;
     if (requested === source.url && JSON.stringify(init) === JSON.stringify(source.init)) return answer;
   }
   discardAnswer(answer);

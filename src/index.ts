@@ -7,6 +7,7 @@ export { SpotnanaEmbed };
 export { EMBED_BASES } from './config.js';
 export type { SpotnanaEnv, TokenCredentials, TokenFetch } from './config.js';
 export type { Tokens, TokenProvider, TokenProviderContext } from './token-client.js';
+export type { Timing } from './timing.js';
 export type { PrerenderHandle, PrerenderOptions } from './prerender.js';
 export type * from './events.js';
 

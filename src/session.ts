@@ -16,6 +16,7 @@ import { claimEarlyAnswer, discardAnswer, takeOverEarlyFrame } from './early.js'
 import { errorDetail } from './error.js';
 import type { SpotnanaErrorDetail } from './events.js';
 import { TOKEN_EXCHANGE_REQUEST, TOKEN_EXCHANGE_RESPONSE, classifyMessage, createLoopGuard } from './handshake.js';
+import { timing } from './timing.js';
 import { fetchTokens, type Tokens } from './token-client.js';
 
 /** How the session tells the element what happened. */
@@ -40,8 +41,6 @@ export interface SessionOptions {
 
 /** A prefetched set serves a request while at least this much of its lifetime is left (or this long after its fetch, lifetime unknown). */
 export const FRESHNESS_MARGIN_MS = 60_000;
-/** A frame that has not asked for tokens this long after its first load is reported. */
-export const SILENT_FRAME_MS = 15_000;
 const MS_PER_SECOND = 1000;
 
 /** A fetched token set, and until when it may serve as the prefetched set. */
@@ -185,10 +184,11 @@ export class EmbedSession {
 
   #startSilentClock() {
     this.#silentCheckDue = false;
+    const delay = timing.silentFrameMs;
     this.#silentTimer = setTimeout(() => {
-      const message = `No token request ${SILENT_FRAME_MS / MS_PER_SECOND} s after the frame loaded: is ${location.origin} on Spotnana's allow-list for this org, and is embed-url Spotnana's?`;
+      const message = `No token request ${delay / MS_PER_SECOND} s after the frame loaded: is ${location.origin} on Spotnana's allow-list for this org, and is embed-url Spotnana's?`;
       this.#report.error({ source: 'spotnana', code: 'no-request', message });
-    }, SILENT_FRAME_MS);
+    }, delay);
   }
 
   #onLoad = () => {

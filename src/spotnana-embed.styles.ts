@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from './constant-css.js';
 
 // A plain page with no CSS around the element still shows a finished embed: a block box,
 // full width, 600px high unless the host says otherwise. The loading and error views (the

@@ -19,6 +19,7 @@ import {
 import { EmbedSession, type SessionReport } from './session.js';
 import { styles } from './spotnana-embed.styles.js';
 import { errorView, frameSlot, loadingView } from './spotnana-embed.views.js';
+import { timing, type Timing } from './timing.js';
 
 /**
  * What the element shows: nothing yet (`idle`: a session starts on the next update), the
@@ -119,6 +120,14 @@ export class SpotnanaEmbed extends ReactiveElement {
   static prerender(options: PrerenderOptions): PrerenderHandle {
     return prerender(options);
   }
+
+  /**
+   * The element's tunable waits, in ms: `silentFrameMs` (15000: no token request this long
+   * after the frame's first load raises `no-request`) and `retryBackoffMs` (500: the token
+   * endpoint's first retry waits this × [0.5, 1), each later one twice as long). Set a field
+   * before the elements it should affect start; tests shorten both.
+   */
+  static readonly timing: Timing = timing;
 
   /** For when the host's user signs out or changes: every element signs out, and every prerender ends. */
   static signOutAll() {

@@ -11,6 +11,7 @@ import { EmbedError, isEmbedError, messageOf } from './error.js';
 import type { TokenErrorCode } from './events.js';
 import { abortable, BodyTooLargeError, deadline, readCapped, retry, type RetryPolicy } from './shared/http.js';
 import { parseRetryAfter } from './shared/retry-after.js';
+import { timing } from './timing.js';
 
 /** What the host's backend hands over for one embed session. */
 export interface Tokens {
@@ -51,8 +52,6 @@ const MAX_ERROR_BODY = 4 * 1024;
 const ERROR_CODE = /^[\w.-]{1,64}$/;
 /** At most three attempts in all: the first and two retries. */
 export const MAX_ATTEMPTS = 3;
-/** The first retry waits BASE_BACKOFF_MS × [0.5, 1); each later one twice as long. */
-const BASE_BACKOFF_MS = 500;
 /** A `Retry-After` longer than this is capped. */
 const MAX_RETRY_AFTER_MS = 30_000;
 /** Statuses worth another attempt besides 5xx: Request Timeout, Too Many Requests. */
@@ -66,12 +65,12 @@ const invalidAnswer = (source: Source, what: string) =>
 
 /**
  * How long to wait before attempt `attempt + 1`: Retry-After (seconds or an HTTP date) when
- * the answer gave one, capped at 30 s; otherwise 500 ms × 2^(attempt−1) × [0.5, 1).
+ * the answer gave one, capped at 30 s; otherwise `timing.retryBackoffMs` (500 ms) × 2^(attempt−1) × [0.5, 1).
  */
 export function retryDelay(attempt: number, retryAfter: string | null | undefined, random: number, now = Date.now()) {
   const asked = parseRetryAfter(retryAfter, now);
   if (asked !== undefined) return Math.min(asked, MAX_RETRY_AFTER_MS);
-  return BASE_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + random / 2);
+  return timing.retryBackoffMs * 2 ** (attempt - 1) * (0.5 + random / 2);
 }
 
 /** The endpoint's policy: network errors, timeouts, 408, 429 and 5xx, up to three attempts. */

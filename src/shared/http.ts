@@ -7,10 +7,8 @@
 //   retry(attempt, policy, signal)     -> attempts until one succeeds or the policy gives up
 // Web APIs only, and none that a supported runtime lacks: no AbortSignal.any (missing in the
 // Edge Runtime and in Node before 20.3), no AbortSignal.timeout.
+import { DIGITS_ONLY as CONTENT_LENGTH } from './retry-after.js';
 import { sleep } from './sleep.js';
-
-/** A well-formed Content-Length: digits only. */
-const CONTENT_LENGTH = /^\d+$/;
 
 /** Thrown by `readCapped` for a body over the cap: each caller turns it into its own error. */
 export class BodyTooLargeError extends Error {

@@ -3,8 +3,8 @@
 // the current time. Output: how many milliseconds to wait, or undefined when there is no
 // readable value. Callers apply their own cap.
 
-/** delay-seconds: one or more digits, nothing else. */
-const DELAY_SECONDS = /^\d+$/;
+/** One or more digits, nothing else: a delay-seconds, and a well-formed Content-Length. */
+export const DIGITS_ONLY = /^\d+$/;
 /** An HTTP date always has hh:mm:ss; `Date.parse` alone would read "1.5" or "-1" as dates in 2001. */
 const HTTP_DATE_TIME = /\d\d:\d\d:\d\d/;
 const MS_PER_SECOND = 1000;
@@ -12,7 +12,7 @@ const MS_PER_SECOND = 1000;
 /** Milliseconds to wait before retrying, or undefined when `value` is absent or unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   const trimmed = (value ?? '').trim();
-  if (DELAY_SECONDS.test(trimmed)) return Number(trimmed) * MS_PER_SECOND;
+  if (DIGITS_ONLY.test(trimmed)) return Number(trimmed) * MS_PER_SECOND;
   if (!HTTP_DATE_TIME.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;

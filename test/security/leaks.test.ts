@@ -12,7 +12,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/index.js';
 import type { SpotnanaEmbed } from '../../src/index.js';
-import { SILENT_FRAME_MS } from '../../src/session.js';
+import { timing } from '../../src/timing.js';
 import { EMBED_URL, askControl, sleep, tokenLog, uid, until } from '../element/helpers.js';
 
 const CYCLES = 500;
@@ -90,10 +90,10 @@ describe(`leaks: ${CYCLES} mount/unmount cycles with fetches in flight`, () => {
   });
 
   it('no timer of a removed element acts: no event and no further attempt once the longest has run out', async function () {
-    this.timeout(SILENT_FRAME_MS + 60000);
+    this.timeout(timing.silentFrameMs + 60000);
     const lastRemoval = Math.max(...cycles.map((c) => c.removedAt));
     // The silent-frame check's 15 s are the longest; a retry would come within 10 s.
-    await sleep(lastRemoval + SILENT_FRAME_MS + TIMER_SLACK_MS - Date.now());
+    await sleep(lastRemoval + timing.silentFrameMs + TIMER_SLACK_MS - Date.now());
     const late = cycles.filter((c) => c.events.length > c.eventsAtRemoval);
     expect(
       late.map((c) => `${c.key}: ${c.events.slice(c.eventsAtRemoval).join(', ')}`),
