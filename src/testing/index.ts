@@ -12,9 +12,10 @@ import {
   type OAuthErrorAnswer,
   type RunningEmulator,
 } from '../emulator/index.js';
+import type { Timing } from '../timing.js';
 
 export { expect };
-export type { EmulatorScenario, OAuthErrorAnswer };
+export type { EmulatorScenario, OAuthErrorAnswer, Timing };
 
 /** The emulator's options, as `startEmulator` takes them (its log is kept by the fixture). */
 export type SpotnanaOptions = Omit<EmulatorOptions, 'log'>;
@@ -56,6 +57,12 @@ export interface SpotnanaEmulator {
    * frame and the element showed instead.
    */
   signedIn(target: Page | Locator, options?: SignedInOptions): Promise<string>;
+  /**
+   * Sets fields of `SpotnanaEmbed.timing` in `page` from its next navigation on, as soon as the
+   * element is defined: `{ silentFrameMs: 1000 }` makes a frame that never asks fail in 1 s
+   * instead of 15 s. Call it before `page.goto`.
+   */
+  setTiming(page: Page, timing: Partial<Timing>): Promise<void>;
   /** Stops it (the fixture does this after each test). */
   close(): Promise<void>;
 }
@@ -77,7 +84,8 @@ const LOOK_TIMEOUT = 1000;
 const TEXT_SHOWN = 200;
 /** The element's own iframe is in its shadow root; an early frame is its light-DOM child. Playwright's CSS pierces both. */
 const FRAME_IN_ELEMENT = 'iframe';
-const FRAME_ON_PAGE = `spotnana-embed ${FRAME_IN_ELEMENT}`;
+const TAG = 'spotnana-embed';
+const FRAME_ON_PAGE = `${TAG} ${FRAME_IN_ELEMENT}`;
 
 /** Starts the emulator, for a fixture of your own (for example one per worker). */
 export async function startSpotnana(options: SpotnanaOptions = {}): Promise<SpotnanaEmulator> {
@@ -95,6 +103,7 @@ export async function startSpotnana(options: SpotnanaOptions = {}): Promise<Spot
     reset: () => emulator.reset(),
     frame,
     signedIn: (target, signedInOptions) => signedIn(emulator.url, target, signedInOptions),
+    setTiming,
     close: () => emulator.close(),
   };
 }
@@ -115,6 +124,17 @@ export const test = base.extend<SpotnanaFixtures>({
     }
   },
 });
+
+async function setTiming(page: Page, timing: Partial<Timing>): Promise<void> {
+  await page.addInitScript(
+    ([tag, values]) => {
+      customElements
+        .whenDefined(tag)
+        .then((element) => Object.assign((element as unknown as { timing: Timing }).timing, values));
+    },
+    [TAG, timing] as const,
+  );
+}
 
 const isPage = (target: Page | Locator): target is Page => typeof (target as Page).mainFrame === 'function';
 
