@@ -47,8 +47,14 @@ async function buildReact() {
   return result.outputFiles[0].text;
 }
 
-/** An ES facade for one React module: its named exports, read from the CommonJS module itself. */
+const facades = new Map();
+/** An ES facade for one React module: its named exports, read from the CommonJS module itself (once). */
 function reactFacade(name) {
+  if (!facades.has(name)) facades.set(name, readFacade(name));
+  return facades.get(name);
+}
+
+function readFacade(name) {
   // Asked of a child Node process: React must not be loaded into the runner's own process.
   const keys = JSON.parse(
     execFileSync(
@@ -65,12 +71,32 @@ export const { ${names.join(', ')} } = m;
 `;
 }
 
+let reactRenderer;
+/**
+ * test/frameworks/react/render-react.tsx and our sources it imports, bundled once for Node by
+ * esbuild (React itself stays an import from node_modules), into .cache/ inside the repository
+ * so that Node resolves React from there: each render is then a plain `node` run, with no
+ * TypeScript loader to start.
+ */
+async function buildReactRenderer() {
+  const outfile = join(root, '.cache/frameworks/render-react.mjs');
+  await esbuild.build({
+    entryPoints: [join(root, 'test/frameworks/react/render-react.tsx')],
+    tsconfig: join(root, 'test/frameworks/tsconfig.json'),
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
 /** The server render of test/frameworks/react/booking.tsx with these props (JSON), by react-dom/server in a child Node. */
 async function renderReact(props) {
-  const script = join(root, 'test/frameworks/react/render-react.tsx');
-  const tsx = join(root, 'node_modules/tsx/dist/cli.mjs'); // tsx's CLI, which loads TypeScript on any Node the runner runs on
-  const args = [tsx, '--tsconfig', join(root, 'test/frameworks/tsconfig.json'), script, props];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  const renderer = await (reactRenderer ??= buildReactRenderer());
+  const { stdout } = await promisify(execFile)(process.execPath, [renderer, props], { cwd: root, encoding: 'utf8' });
   return stdout;
 }
 
