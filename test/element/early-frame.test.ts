@@ -331,6 +331,7 @@ describe('early frame: the early listener is safe to inline and keeps only what 
   }
 
   it('keeps no message of a sibling frame, however many or large, and none that is not a token request', async () => {
+    const FLOOD_MESSAGES = 50;
     const siblingId = uid('early-flood');
     const sibling = `${await thirdOrigin()}/fake-frame/?id=${siblingId}&ask=never`;
     const page = await earlyPage({ ask: 'never', others: [sibling] });
@@ -343,9 +344,10 @@ describe('early frame: the early listener is safe to inline and keeps only what 
     );
     const MiB = 'x'.repeat(1024 * 1024);
     const siblingOrigin = new URL(sibling).origin;
-    // 200 messages of 1 MiB, half of them shaped as token requests, then a marker: the sibling
-    // posts each to the page, in order.
-    for (let i = 0; i < 200; i++) {
+    // 50 messages of 1 MiB, half of them shaped as token requests, then a marker: the sibling
+    // posts each to the page, in order. Were the 25 requests kept, the heap would grow by more
+    // than the 20 MiB allowed below.
+    for (let i = 0; i < FLOOD_MESSAGES; i++) {
       const data = i % 2 ? { type: 'TOKEN_EXCHANGE_REQUEST', pad: MiB } : { pad: MiB };
       other.postMessage({ cmd: 'post', data }, siblingOrigin);
     }
