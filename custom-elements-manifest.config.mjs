@@ -1,9 +1,12 @@
 // The Custom Elements Manifest (custom-elements.json), from the element's JSDoc and, for its
-// options (attributes and properties), from the option table (scripts/manifest-options.mjs).
+// options (attributes and properties), from the option table (scripts/manifest-options.mjs),
+// and for the static `timing`, its default values.
 // Private (#) members are implementation, and `#emit(type, ...)` is not an event of its own.
 import { readOptions } from './scripts/manifest-options.mjs';
 
 const options = await readOptions();
+// The build compiles src/ before it writes the manifest: the defaults of `SpotnanaEmbed.timing`, as shipped.
+const { timing } = await import('./dist/timing.js');
 
 export default {
   globs: ['src/spotnana-embed.ts'],
@@ -44,6 +47,9 @@ export default {
             description,
             fieldName: name,
           }));
+        for (const member of element.members ?? []) {
+          if (member.static && member.name === 'timing') member.default = JSON.stringify(timing);
+        }
         element.members = [...fields, ...(element.members ?? [])];
         element.attributes = attributes;
       },
