@@ -376,10 +376,12 @@ describe('fetchTokens: the caller aborts', () => {
   });
 
   it('during a retry wait: rejects with the abort reason at once, not after the wait, and makes no further attempt', async () => {
-    // The 503 (Retry-After: 10) has a body that never ends: the client reads 4 KiB of it and
-    // closes the connection, and then waits 10 s. Once the server sees it closed, it waits.
-    const { key, controller, promise } = call('rastream:10:503,ok');
-    await until(async () => (await tokenLog(key))[0]?.closed, 'the client to be done with the 503');
+    // The first attempt hangs until its 300 ms timeout aborts it; the client then waits its
+    // backoff, made 10 s or more here (put back after the test, useTiming). The server sees
+    // the connection cut only after the client has aborted it, and by then the client waits.
+    timing.retryBackoffMs = 20_000;
+    const { key, controller, promise } = call('hang,ok', { timeout: 300 });
+    await until(async () => (await tokenLog(key))[0]?.closed, 'the first attempt to time out');
     const reason = new DOMException('reloaded', 'AbortError');
     controller.abort(reason);
     // The bound of the failure (a client that sat out its wait), not a wait: a correct client

@@ -149,13 +149,6 @@ async function answerToken(step, key, n, req, res) {
       return json(+arg, { error: 'exchange_rejected', pad: 'x'.repeat(70 * 1024) });
     case 'ra': // ra:SECONDS_OR_DATE:STATUS
       return json(+arg2 || 503, { error: 'busy' }, { 'retry-after': decodeURIComponent(arg) });
-    case 'rastream':
-      // rastream:SECONDS:STATUS: as ra, with a body that never ends (8 KiB, then nothing): a
-      // client reads 4 KiB of an error answer at most and then closes the connection, which
-      // the log shows as closed (and aborted) once it has done with the answer.
-      res.writeHead(+arg2 || 503, { 'content-type': 'application/json', 'retry-after': arg, ...cors });
-      res.write('x'.repeat(8 * 1024));
-      return new Promise((resolve) => res.on('close', resolve));
     case 'badjson':
       return json(200, '{"accessToken": ');
     case 'html':
