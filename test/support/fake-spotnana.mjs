@@ -34,7 +34,8 @@ const push = (map, key, value) => (map.get(key) ?? map.set(key, []).get(key)).pu
 // The fake embed app. Query: id (report key), ask=load|never|twice|burst:N, target=top,
 // reject=1 (answer any token response with TOKEN_EXCHANGE_ERROR).
 // Commands from the test page (its parent's origin): {cmd:'ask'}, {cmd:'post', data},
-// {cmd:'navigate', url}, {cmd:'nest', src} (adds a nested frame), {cmd:'marker', marker}.
+// {cmd:'navigate', url}, {cmd:'nest', src} (adds a nested frame), {cmd:'marker', marker},
+// {cmd:'flood', count, bytes, marker}.
 // Its reports reach /__report one after another, in the order the frame made them: once a
 // report is in, so is every earlier one. {cmd:'marker', marker} reports {marked: marker} and
 // then posts {__marker: marker} to its target (parent, or top with target=top): the first
@@ -72,6 +73,13 @@ addEventListener('message', (e) => {
     return void (location.href = d.url);
   }
   if (d && d.cmd === 'hostile') return void hostile(d.kind, d.marker);
+  // {cmd:'flood', count, bytes, marker}: posts \`count\` messages built here, each with a pad
+  // of \`bytes\` characters and every second one shaped as a token request, then {__marker}.
+  if (d && d.cmd === 'flood') {
+    const pad = 'x'.repeat(d.bytes);
+    for (let i = 0; i < d.count; i++) target.postMessage(i % 2 ? { type: 'TOKEN_EXCHANGE_REQUEST', pad } : { pad }, '*');
+    return target.postMessage({ __marker: d.marker }, '*');
+  }
   if (d && d.cmd === 'marker') {
     report({ marked: d.marker });
     return target.postMessage({ __marker: d.marker }, '*');
