@@ -12,7 +12,7 @@ import {
   ofType,
   record,
   responses,
-  sleep,
+  serverRoundTrip,
   tokenLog,
   uid,
   until,
@@ -125,17 +125,18 @@ describe('config errors', () => {
       expect(errors(events)[0].message).to.be.a('string').and.not.equal('');
       expect(frameOf(el)).to.equal(null);
       expect(view(el)).to.equal('error');
-      await sleep(100);
+      // A prefetch would have started in the update (done): before this round trip.
+      await serverRoundTrip();
       expect(await tokenLog(key)).to.have.length(0);
     });
   }
 
-  it('invalid-option names the attribute', async () => {
-    for (const name of ['token-fetch', 'token-credentials', 'token-timeout']) {
+  for (const name of ['token-fetch', 'token-credentials', 'token-timeout']) {
+    it(`invalid-option names the attribute: ${name}`, async () => {
       const { events } = await configured({ [name]: 'bogus' });
       expect(errors(events)[0].message).to.contain(name);
-    }
-  });
+    });
+  }
 
   /** An element with neither token-endpoint nor tokenProvider, whose frame has loaded and not asked. */
   async function withoutTokenSource() {

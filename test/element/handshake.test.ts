@@ -5,12 +5,16 @@ import {
   EMBED_ORIGIN,
   EMBED_URL,
   command,
+  control,
   embed,
   errors,
+  frameOf,
   ofType,
+  postedBefore,
+  receivedBefore,
+  record,
   reports,
   responses,
-  sleep,
   thirdOrigin,
   tokenLog,
   uid,
@@ -28,7 +32,7 @@ afterEach(() => expect(pageErrors.splice(0)).to.deep.equal([]));
 
 describe('the happy path', () => {
   it('posts the endpoint tokens to its own frame once, after spotnana-token-request', async () => {
-    const { id, key, events } = await embed();
+    const { el, id, key, events } = await embed();
     const [response] = await until(() => responses(id), 'the frame to receive tokens');
     expect(response.origin).to.equal(location.origin);
     expect(response.fromParent).to.equal(true);
@@ -37,7 +41,8 @@ describe('the happy path', () => {
       payload: { accessToken: `at-${key}-1`, refreshToken: `rt-${key}-1` },
     });
     await until(() => ofType(events, 'spotnana-token-sent').length, 'spotnana-token-sent');
-    await sleep(200);
+    // Whatever else the element posts to the frame after its answer, the frame reports first.
+    await receivedBefore(frameOf(el)!.contentWindow!, id);
     expect(await responses(id)).to.have.length(1);
     const order = events.map((e) => e.type).filter((t) => t.includes('token'));
     expect(order).to.deep.equal(['spotnana-token-request', 'spotnana-token-sent']);
@@ -101,7 +106,8 @@ describe('token-fetch', () => {
 
   it('on-request fetches only when the frame asks', async () => {
     const { el, id, key, events } = await embed({ frame: { ask: 'never' }, attrs: { 'token-fetch': 'on-request' } });
-    await sleep(500);
+    // An eager prefetch starts as the frame is inserted, before the frame is requested: it
+    // would have reached the server before the frame's page and its report that it loaded.
     expect(await tokenLog(key)).to.have.length(0);
     command(el, { cmd: 'ask' });
     await until(() => responses(id), 'tokens');
@@ -128,12 +134,18 @@ describe('token-fetch', () => {
   });
 
   it('two requests at once: the first takes the prefetch, the second fetches, each answered once', async () => {
-    const { id, key } = await embed({ frame: { ask: 'twice' }, script: 'slow:300' });
+    const { el, id, key, events } = await embed({ frame: { ask: 'twice' }, script: 'slow:300' });
     await until(async () => (await responses(id)).length === 2, 'two answers');
-    await sleep(300);
+    await until(() => ofType(events, 'spotnana-token-sent').length === 2, 'two spotnana-token-sent');
+    await receivedBefore(frameOf(el)!.contentWindow!, id);
     const tokens = (await responses(id)).map((r) => r.data.payload.accessToken).sort();
     expect(tokens).to.deep.equal([`at-${key}-1`, `at-${key}-2`]);
     expect(await tokenLog(key)).to.have.length(2);
+    // The frame's next round trip: a third answer to the first two requests would come before it.
+    command(el, { cmd: 'ask' });
+    await until(async () => (await responses(id)).length >= 3, 'the answer to a third request');
+    expect((await responses(id)).map((r) => r.data.payload.accessToken).slice(2)).to.deep.equal([`at-${key}-3`]);
+    expect(await tokenLog(key)).to.have.length(3);
   });
 
   it('a prefetched set with less than 60 s of life left is not used', async () => {
@@ -147,8 +159,8 @@ describe('token-fetch', () => {
 
   it('a prefetched set without expiresIn is used while under 60 s old', async () => {
     const { el, id, key } = await embed({ frame: { ask: 'never' }, script: 'okne' });
-    await until(async () => (await tokenLog(key)).length, 'the prefetch');
-    await sleep(100);
+    // The set is held (its answer has left the server) when the frame asks.
+    await until(async () => (await tokenLog(key))[0]?.closed, 'the prefetch');
     command(el, { cmd: 'ask' });
     const [response] = await until(() => responses(id), 'tokens');
     expect(response.data.payload.accessToken).to.equal(`at-${key}-1`);
@@ -156,18 +168,37 @@ describe('token-fetch', () => {
 });
 
 describe('only its own frame, at the embed origin, is answered', () => {
+  // Each test: the messages that must be ignored, then a marker that the same window posts
+  // after them (once it is in, the element has had each of them), then its own frame's round
+  // trip (an answer to the ignored messages would have come before it).
+
+  /** Its own frame asks and is answered: `n` answers in all (the first of them with the prefetch). */
+  async function roundTrip(el: SpotnanaEmbed, id: string, n = 1) {
+    command(el, { cmd: 'ask' });
+    await until(async () => (await responses(id)).length >= n, 'its own frame to be answered');
+  }
+
   it('ignores a second frame of the embed origin that is not its own', async () => {
     const rogueId = uid('rogue');
-    const { id, events } = await embed({ frame: { ask: 'never' }, attrs: { 'token-fetch': 'on-request' } });
+    const { el, id, key, events } = await embed({
+      frame: { ask: 'never' },
+      attrs: { 'token-fetch': 'on-request' },
+    });
     const rogue = document.createElement('iframe');
     rogue.src = `${EMBED_URL}/?id=${rogueId}&ask=burst:3`;
     document.body.append(rogue);
     after(() => rogue.remove());
     await until(async () => (await reports(rogueId)).some((r) => r.loaded), 'the rogue frame to load');
-    await sleep(500);
+    await postedBefore(rogue.contentWindow!, "the rogue frame's marker");
+    expect(ofType(events, 'spotnana-token-request')).to.have.length(0);
+    expect(await tokenLog(key), 'no fetch for the rogue frame').to.have.length(0);
     expect(await responses(rogueId)).to.deep.equal([]);
     expect(await responses(id)).to.deep.equal([]);
-    expect(ofType(events, 'spotnana-token-request')).to.have.length(0);
+    await roundTrip(el, id);
+    expect(await responses(rogueId)).to.deep.equal([]);
+    expect(await responses(id)).to.have.length(1);
+    expect(await tokenLog(key)).to.have.length(1);
+    expect(ofType(events, 'spotnana-token-request')).to.have.length(1);
   });
 
   it('ignores a frame of another origin', async () => {
@@ -178,21 +209,25 @@ describe('only its own frame, at the embed origin, is answered', () => {
     document.body.append(other);
     after(() => other.remove());
     await until(async () => (await reports(otherId)).some((r) => r.loaded), 'the other frame to load');
-    await sleep(500);
+    await postedBefore(other.contentWindow!, "the other frame's marker");
     expect(await responses(otherId)).to.deep.equal([]);
     expect(ofType(events, 'spotnana-token-request')).to.have.length(0);
     // and the element still works afterwards
-    command(el, { cmd: 'ask' });
-    await until(() => responses(id), 'own tokens');
+    await roundTrip(el, id);
+    expect(await responses(otherId)).to.deep.equal([]);
+    expect(ofType(events, 'spotnana-token-request')).to.have.length(1);
   });
 
   it('ignores the host page itself', async () => {
-    const { id, events } = await embed({ frame: { ask: 'never' } });
+    const { el, id, events } = await embed({ frame: { ask: 'never' } });
     window.postMessage(REQUEST, '*');
     window.postMessage(REQUEST, location.origin);
-    await sleep(300);
+    await postedBefore(window, "the page's own marker");
     expect(ofType(events, 'spotnana-token-request')).to.have.length(0);
     expect(await responses(id)).to.deep.equal([]);
+    await roundTrip(el, id);
+    expect(ofType(events, 'spotnana-token-request')).to.have.length(1);
+    expect(await responses(id), 'one answer, to its own frame').to.have.length(1);
   });
 
   it('ignores a frame nested inside its own frame that posts to the top window', async () => {
@@ -200,10 +235,15 @@ describe('only its own frame, at the embed origin, is answered', () => {
     const { el, id, events } = await embed({ frame: { ask: 'never' } });
     command(el, { cmd: 'nest', src: `${EMBED_URL}/?id=${nestedId}&ask=burst:2&target=top` });
     await until(async () => (await reports(nestedId)).some((r) => r.loaded), 'the nested frame to load');
-    await sleep(500);
+    // The nested frame posts its marker to the top window too.
+    await postedBefore(frameOf(el)!.contentWindow!.frames[0]!, "the nested frame's marker");
     expect(ofType(events, 'spotnana-token-request')).to.have.length(0);
     expect(await responses(nestedId)).to.deep.equal([]);
     expect(await responses(id)).to.deep.equal([]);
+    await roundTrip(el, id);
+    expect(await responses(nestedId)).to.deep.equal([]);
+    expect(await responses(id)).to.have.length(1);
+    expect(ofType(events, 'spotnana-token-request')).to.have.length(1);
   });
 
   it('ignores its own frame once it has navigated to another origin', async () => {
@@ -211,23 +251,29 @@ describe('only its own frame, at the embed origin, is answered', () => {
     const { el, events } = await embed({ frame: { ask: 'never' } });
     command(el, { cmd: 'navigate', url: `${await thirdOrigin()}/fake-frame/?id=${awayId}&ask=burst:3` });
     await until(async () => (await reports(awayId)).some((r) => r.loaded), 'the navigated frame to load');
-    await sleep(500);
+    await postedBefore(frameOf(el)!.contentWindow!, "the navigated frame's marker");
     expect(ofType(events, 'spotnana-token-request')).to.have.length(0);
     expect(await responses(awayId)).to.deep.equal([]);
   });
 
   it('never delivers tokens to its frame after it navigated away mid-fetch (pinned target origin)', async () => {
     const awayId = uid('away');
-    const { el, id, events } = await embed({
+    // The fetch is answered only once the test releases it, after the frame has navigated.
+    const { el, id, key, events } = await embed({
       frame: { ask: 'never' },
       attrs: { 'token-fetch': 'on-request' },
-      script: 'slow:1500',
+      script: 'gate',
     });
     command(el, { cmd: 'ask' });
     await until(() => ofType(events, 'spotnana-token-request').length, 'the request');
+    await until(() => tokenLog(key), 'the fetch');
     command(el, { cmd: 'navigate', url: `${await thirdOrigin()}/fake-frame/?id=${awayId}&ask=never` });
     await until(async () => (await reports(awayId)).some((r) => r.loaded), 'the navigated frame to load');
-    await sleep(2000);
+    await control(`/__release?key=${encodeURIComponent(key)}`);
+    // The element posted its answer (pinned to the embed origin) and fired spotnana-token-sent
+    // right after; the navigated frame reports what it got before the marker that follows.
+    await until(() => ofType(events, 'spotnana-token-sent').length, 'the answer to be posted');
+    await receivedBefore(frameOf(el)!.contentWindow!, awayId);
     expect(await responses(awayId)).to.deep.equal([]);
     expect(await responses(id)).to.deep.equal([]);
   });
@@ -250,6 +296,35 @@ describe('malformed messages from its own frame', () => {
     ['a huge payload', { type: 'X', blob: 'x'.repeat(2 * 1024 * 1024) }],
   ];
 
+  // One element for the cases below (its frame never asks): each posts its message, then a
+  // marker (once the marker is in, so is the message), and looks at what came of it alone.
+  const shared = {} as { el: SpotnanaEmbed; id: string; events: ReturnType<typeof record> };
+  before(async () => {
+    shared.id = uid('frame');
+    shared.el = document.createElement('spotnana-embed');
+    shared.el.embedUrl = EMBED_URL;
+    shared.el.path = `/?id=${shared.id}&ask=never`;
+    shared.el.tokenEndpoint = `/token?key=${uid('token')}`;
+    shared.events = record(shared.el);
+    document.body.append(shared.el);
+    await until(async () => (await reports(shared.id)).some((r) => r.loaded), 'the frame to load');
+  });
+  after(() => shared.el.remove());
+
+  for (const [what, data] of malformed) {
+    it(`${what}: not answered, surfaced as spotnana-message`, async () => {
+      const { el, id, events } = shared;
+      const [messages, requests] = ['spotnana-message', 'spotnana-token-request'].map((t) => ofType(events, t).length);
+      command(el, { cmd: 'post', data });
+      await postedBefore(frameOf(el)!.contentWindow!, 'the marker after the message');
+      expect(ofType(events, 'spotnana-message').length - messages, 'its spotnana-message, then the marker’s').to.equal(
+        2,
+      );
+      expect(ofType(events, 'spotnana-token-request')).to.have.length(requests);
+      expect(await responses(id)).to.deep.equal([]);
+    });
+  }
+
   it('answers none of them, surfaces them as spotnana-message, and still works after', async () => {
     const { el, id, key, events } = await embed({ frame: { ask: 'never' } });
     for (const [, data] of malformed) command(el, { cmd: 'post', data });
@@ -259,6 +334,8 @@ describe('malformed messages from its own frame', () => {
     command(el, { cmd: 'ask' });
     const [response] = await until(() => responses(id), 'tokens');
     expect(response.data.payload.accessToken).to.equal(`at-${key}-1`);
+    // One answer, to the one request.
+    expect(await responses(id)).to.have.length(1);
   });
 
   it('a request whose from is missing or different is still a request (origin and source decide)', async () => {
@@ -297,7 +374,7 @@ describe('TOKEN_EXCHANGE_ERROR from the frame', () => {
       },
       '*',
     );
-    await sleep(300);
+    await postedBefore(window, "the page's own marker");
     expect(errors(events)).to.deep.equal([]);
   });
 });
@@ -307,14 +384,21 @@ describe('the loop guard', () => {
     const { el, id, key, events } = await embed({ frame: { ask: 'burst:8' } });
     await until(async () => (await responses(id)).length === 5, 'five answers');
     await until(() => errors(events).length, 'the loop error');
-    await sleep(500);
+    // All 8 requests have reached the element, and it has sent all it was going to: the
+    // frame reports an answer posted before the marker before the marker itself.
+    await postedBefore(frameOf(el)!.contentWindow!, 'the marker after the burst');
+    await until(() => ofType(events, 'spotnana-token-sent').length === 5, 'five spotnana-token-sent');
+    expect(ofType(events, 'spotnana-token-request'), 'requests let through').to.have.length(5);
+    await receivedBefore(frameOf(el)!.contentWindow!, id);
     expect(await responses(id)).to.have.length(5);
     expect(await tokenLog(key)).to.have.length(5);
     expect(errors(events)).to.deep.equal([
       { source: 'spotnana', code: 'request-loop', message: errors(events)[0].message },
     ]);
     command(el, { cmd: 'ask' });
-    await sleep(300);
+    await postedBefore(frameOf(el)!.contentWindow!, 'the marker after the later request');
+    expect(ofType(events, 'spotnana-token-request'), 'requests let through').to.have.length(5);
+    await receivedBefore(frameOf(el)!.contentWindow!, id);
     expect(await responses(id)).to.have.length(5);
     expect(errors(events)).to.have.length(1);
   });

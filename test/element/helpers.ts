@@ -4,6 +4,7 @@ import { chai, fixture } from '@open-wc/testing';
 import { render } from 'lit';
 import '../../src/index.js';
 import type { SpotnanaEmbed } from '../../src/index.js';
+import { timing, type Timing } from '../../src/timing.js';
 
 export const EMBED_ORIGIN = `http://127.0.0.1:${location.port}`;
 export const EMBED_URL = `${EMBED_ORIGIN}/fake-frame`;
@@ -22,6 +23,8 @@ export interface Report {
   /** A hostile-matrix frame's progress: `sent` once it posted its payloads and `marker`. */
   hostile?: string;
   marker?: string;
+  /** The frame got the `marker` command with this marker (see `receivedBefore`). */
+  marked?: string;
   /** The frame was told to navigate (sent by beacon as it leaves). */
   navigating?: boolean;
   /** The frame's page was requested (one entry per request, with its referer). */
@@ -64,12 +67,86 @@ export async function tokenLog(key: string): Promise<
     bodyLength: number;
     at: number;
     aborted: boolean;
+    /** The exchange is over: answered, or given up by either side. */
+    closed: boolean;
   }[]
 > {
   return askControl(`/__token-log?key=${encodeURIComponent(key)}`);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Sets fields of `SpotnanaEmbed.timing` (src/timing.ts) for each test of the enclosing
+ * `describe` (or file), and puts back the values it found after each: the element and the
+ * token client read them when they start a timer. A short silentFrameMs raises `no-request` for
+ * every frame that never asks: only where the test is about the silent frame.
+ */
+export function useTiming(values: Partial<Timing>) {
+  let saved: Timing | undefined;
+  beforeEach(() => {
+    saved = { ...timing };
+    Object.assign(timing, values);
+  });
+  afterEach(() => {
+    if (saved) Object.assign(timing, saved);
+  });
+}
+
+/**
+ * Resolves once every timer that this page set before the call with a delay of at most `ms`
+ * has run (HTML: a timer waits for those of its window that were set before it with an equal
+ * or shorter delay). Not a guessed wait: it waits out a timer that the element or the token
+ * client may have set (the silent-frame check, a retry's backoff), so that whatever that
+ * timer would have done has been done.
+ */
+export const outlastTimers = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * A request to the fakes on `origin` (default: the page's own), answered. The fake token
+ * endpoint logs a request as it arrives: a request the page started before this one has had
+ * this round trip to arrive. (HTTP orders nothing across connections: this is the browser's
+ * order in practice, and it takes as long as the machine's load makes it, as a fixed wait
+ * does not.)
+ */
+export async function serverRoundTrip(origin = location.origin): Promise<void> {
+  await fetch(`${origin}/token?key=${uid('round-trip')}&s=ok`, { cache: 'no-store' });
+}
+
+/**
+ * Waits until every message that window `source` posted to this page before the call has
+ * been dispatched to every listener here, the element's included: `source` (a fake frame, see
+ * test/support/fake-spotnana.mjs, or this window) posts a marker after them, and one window's
+ * messages to another arrive in order. A fake frame posts it to its target (this page, also
+ * with target=top); the element sees it as a `spotnana-message` when `source` is its frame.
+ */
+export async function postedBefore(source: Window, what = 'the marker'): Promise<void> {
+  const marker = uid('marker');
+  let seen = false;
+  const listener = (e: MessageEvent) => {
+    if (e.source === source && (e.data as { __marker?: unknown } | null)?.__marker === marker) seen = true;
+  };
+  addEventListener('message', listener);
+  try {
+    if (source === window) window.postMessage({ __marker: marker }, location.origin);
+    else source.postMessage({ cmd: 'marker', marker }, '*');
+    await until(() => seen, what);
+  } finally {
+    removeEventListener('message', listener);
+  }
+}
+
+/**
+ * Waits until fake frame `frame` (reporting as `id`) has received and reported every message
+ * that this page posted to it before the call, the element's included: the frame gets a
+ * marker after them (one window's messages to another arrive in order) and reports in order.
+ * The frame also posts the marker back (see `postedBefore`).
+ */
+export async function receivedBefore(frame: Window, id: string, what = 'the frame to report the marker') {
+  const marker = uid('marker');
+  frame.postMessage({ cmd: 'marker', marker }, '*');
+  await until(async () => (await reports(id)).some((r) => r.marked === marker), what);
+}
 
 /** Plain data: primitives, and arrays and plain objects of this page's realm made of them. */
 function isPlainData(value: unknown, depth = 0): boolean {

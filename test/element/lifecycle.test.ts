@@ -14,18 +14,25 @@ import {
   ofType,
   record,
   renderFixture,
+  outlastTimers,
+  postedBefore,
   responses,
-  sleep,
+  serverRoundTrip,
   tokenLog,
   uid,
   until,
+  useTiming,
   view,
 } from './helpers.js';
+import { timing } from '../../src/timing.js';
 
 /** The page's `message` listeners, as Chromium counts them (a server command in web-test-runner.config.mjs); `false` elsewhere. */
 const listeners = () => executeServerCommand<number | false, undefined>('message-listeners');
 
 describe('removal', () => {
+  // A short backoff, so that waiting out a retry's costs little.
+  useTiming({ retryBackoffMs: 100 });
+
   it('mid-fetch: the fetch is aborted, nothing is posted and no error is raised', async () => {
     const { el, id, key, events } = await embed({
       script: 'hang',
@@ -36,7 +43,9 @@ describe('removal', () => {
     await until(async () => (await tokenLog(key)).length, 'the fetch to start');
     el.remove();
     await until(async () => (await tokenLog(key))[0].aborted, 'the server to see the fetch aborted');
-    await sleep(1500);
+    // A retry would have been set off by now (its backoff timer ran), and its request arrived.
+    await outlastTimers(timing.retryBackoffMs);
+    await serverRoundTrip();
     expect(await responses(id)).to.deep.equal([]);
     expect(errors(events)).to.deep.equal([]);
     expect(await tokenLog(key)).to.have.length(1); // and not retried
@@ -56,9 +65,18 @@ describe('removal', () => {
   });
 
   it('clears its silent-frame timer and prefetch on removal: no error later', async () => {
-    const { el, key, events } = await embed({ script: 'slow:800', frame: { ask: 'never' } });
+    // A short silent-frame check (put back after the test, useTiming): the element is removed
+    // before it would end, and this test waits it out.
+    timing.silentFrameMs = 1000;
+    const { el, key, events } = await embed({ script: 'hang', frame: { ask: 'never' } });
+    // Its silent-frame clock runs from the frame's load event.
+    await until(() => ofType(events, 'spotnana-load').length, 'spotnana-load');
+    await until(() => tokenLog(key), 'the prefetch');
     el.remove();
-    await sleep(1200);
+    await until(async () => (await tokenLog(key))[0].closed, 'the server to see the prefetch aborted');
+    // Every timer it had set (the silent-frame check, a retry's backoff) has had its turn.
+    await outlastTimers(Math.max(timing.silentFrameMs, timing.retryBackoffMs));
+    await serverRoundTrip();
     expect(errors(events)).to.deep.equal([]);
     expect(await tokenLog(key)).to.have.length(1); // one aborted prefetch, no retry
   });
@@ -108,9 +126,14 @@ describe('configuration changes', () => {
     await loads(id, 2);
     command(el, { cmd: 'ask' });
     await until(() => responses(id), 'tokens');
-    await sleep(1200);
+    // The old fetch is over (aborted, or answered), and the frame's next round trip is done:
+    // old tokens posted after the old answer would have reached the frame before it.
+    await until(async () => (await tokenLog(key))[0].closed, 'the old fetch to end');
+    command(el, { cmd: 'ask' });
+    await until(async () => (await responses(id)).length >= 2, 'the answer to a later request');
     const all = await responses(id);
-    expect(all).to.have.length(1);
+    expect(all, 'one answer per request').to.have.length(2);
+    expect(all.map((r) => r.data.payload.accessToken)).to.not.include(`at-${key}-1`);
     expect(all[0].data.payload.accessToken).to.not.equal(`at-${key}-1`);
     expect(new URL(frameOf(el)!.src).searchParams.get('orgId')).to.equal('other');
   });
@@ -187,17 +210,18 @@ describe('reload()', () => {
 
 describe('signOut()', () => {
   it('aborts the fetch without error, removes the frame, shows no view, and only reload() brings it back', async () => {
-    const { el, id, key, events } = await embed({ script: 'slow:800,ok', frame: { ask: 'never' } });
+    const { el, id, key, events } = await embed({ script: 'hang,ok', frame: { ask: 'never' } });
     await until(async () => (await tokenLog(key)).length, 'the prefetch');
     el.signOut();
     await el.updateComplete;
     expect(frameOf(el)).to.equal(null);
     expect(view(el)).to.equal('none');
-    await sleep(1000);
+    // The prefetch never gets an answer: only an abort ends it.
+    await until(async () => (await tokenLog(key))[0].closed, 'the server to see the prefetch aborted');
     expect(errors(events)).to.deep.equal([]);
     el.setAttribute('org-id', 'changed');
+    // The update is where a frame would be inserted (a session starts in it).
     await el.updateComplete;
-    await sleep(100);
     expect(frameOf(el)).to.equal(null);
     el.reload();
     await el.updateComplete;
@@ -205,6 +229,8 @@ describe('signOut()', () => {
     await loads(id, 2);
     command(el, { cmd: 'ask' });
     await until(() => responses(id), 'tokens after reload');
+    // An error of the aborted prefetch would have come long before this round trip.
+    expect(errors(events)).to.deep.equal([]);
   });
 });
 
@@ -213,13 +239,24 @@ describe('several elements on one page', () => {
     const [a, b] = await Promise.all([embed(), embed()]);
     const [ra] = await until(() => responses(a.id), 'a tokens');
     const [rb] = await until(() => responses(b.id), 'b tokens');
-    await sleep(300);
+    // Every message of both frames has reached both elements.
+    await postedBefore(frameOf(a.el)!.contentWindow!, "a's marker");
+    await postedBefore(frameOf(b.el)!.contentWindow!, "b's marker");
     expect(ra.data.payload.accessToken).to.equal(`at-${a.key}-1`);
     expect(rb.data.payload.accessToken).to.equal(`at-${b.key}-1`);
-    expect(await responses(a.id)).to.have.length(1);
-    expect(await responses(b.id)).to.have.length(1);
     expect(ofType(a.events, 'spotnana-token-request')).to.have.length(1);
     expect(ofType(b.events, 'spotnana-token-request')).to.have.length(1);
+    // Each frame's next round trip: an answer to the other's first request would have come
+    // before it.
+    command(a.el, { cmd: 'ask' });
+    command(b.el, { cmd: 'ask' });
+    await until(async () => (await responses(a.id)).length >= 2, 'a second tokens');
+    await until(async () => (await responses(b.id)).length >= 2, 'b second tokens');
+    const tokensOf = async (id: string) => (await responses(id)).map((r) => r.data.payload.accessToken);
+    expect(await tokensOf(a.id)).to.deep.equal([`at-${a.key}-1`, `at-${a.key}-2`]);
+    expect(await tokensOf(b.id)).to.deep.equal([`at-${b.key}-1`, `at-${b.key}-2`]);
+    expect(ofType(a.events, 'spotnana-token-request')).to.have.length(2);
+    expect(ofType(b.events, 'spotnana-token-request')).to.have.length(2);
   });
 
   it('inside a template, two elements load side by side', async () => {

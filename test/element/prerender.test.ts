@@ -18,6 +18,7 @@ import {
   record,
   reports,
   responses,
+  serverRoundTrip,
   tokenLog,
   uid,
   until,
@@ -85,20 +86,33 @@ async function prerendered({ id, key }: Setup) {
 }
 
 describe('prerender(): the options, checked as the element checks them', () => {
-  it('an invalid value throws a TypeError naming the option, and nothing starts', async () => {
-    const cases: [Record<string, unknown>, RegExp][] = [
-      [{ tokenTimeout: 0 }, /tokenTimeout/],
-      [{ env: 'staging' }, /env/],
-      [{ path: '//evil.example' }, /path/],
-      [{ embedUrl: 'http://evil.example' }, /embedUrl/],
-      [{ tokenCredentials: 'always' }, /tokenCredentials/],
-      [{ keep: 0 }, /keep/],
-      [{ keep: 3601 }, /keep/],
-      [{ keep: 1.5 }, /keep/],
-      [{ tokenFetch: 'never' }, /tokenFetch/],
-      [{ frameLoading: 'lazy' }, /frameLoading is not an option/],
-      [{ tokenEndpoint: '', tokenProvider: undefined }, /tokenEndpoint/],
-    ];
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ tokenTimeout: 0 }, /tokenTimeout/],
+    [{ env: 'staging' }, /env/],
+    [{ path: '//evil.example' }, /path/],
+    [{ embedUrl: 'http://evil.example' }, /embedUrl/],
+    [{ tokenCredentials: 'always' }, /tokenCredentials/],
+    [{ keep: 0 }, /keep/],
+    [{ keep: 3601 }, /keep/],
+    [{ keep: 1.5 }, /keep/],
+    [{ tokenFetch: 'never' }, /tokenFetch/],
+    [{ frameLoading: 'lazy' }, /frameLoading is not an option/],
+    [{ tokenEndpoint: '', tokenProvider: undefined }, /tokenEndpoint/],
+  ];
+
+  for (const [extra, name] of cases) {
+    it(`an invalid value throws a TypeError naming the option, and nothing starts: ${JSON.stringify(extra)}`, async () => {
+      const invalid = setup();
+      expect(() => prerender({ ...invalid.options, ...extra }), JSON.stringify(extra)).to.throw(TypeError, name);
+      expect(hiddenFrames()).to.deep.equal([]);
+      // Its fetch would have been sent as prerender() ran: before this round trip.
+      await serverRoundTrip();
+      expect(await tokenLog(invalid.key)).to.deep.equal([]);
+      expect(await reports(invalid.id)).to.deep.equal([]);
+    });
+  }
+
+  it('after every invalid value, a valid prerender runs its round trip; the invalid ones never fetched', async () => {
     const invalid = setup();
     for (const [extra, name] of cases) {
       expect(() => prerender({ ...invalid.options, ...extra }), JSON.stringify(extra)).to.throw(TypeError, name);

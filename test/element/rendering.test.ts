@@ -10,8 +10,8 @@ import {
   frameOf,
   ofType,
   renderFixture,
+  postedBefore,
   responses,
-  sleep,
   until,
   view,
 } from './helpers.js';
@@ -99,8 +99,11 @@ describe('tokens live only in memory', () => {
   it('never in an attribute, the DOM, storage or an event', async () => {
     const { el, id, key, events } = await embed({ frame: { ask: 'twice', reject: '1' } });
     await until(async () => (await responses(id)).length === 2, 'tokens');
+    // The frame rejects each answer as it gets it: both rejections are in once it has posted
+    // its marker, and the element has done with them (and rendered) by its next update.
     await until(() => errors(events).length, 'the rejection');
-    await sleep(200);
+    await postedBefore(frameOf(el)!.contentWindow!, 'the marker after the rejections');
+    await el.updateComplete;
     const secret = `-${key}-`;
     const places = {
       attributes: [...el.attributes].map((a) => a.value).join(' '),

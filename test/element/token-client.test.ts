@@ -7,7 +7,15 @@ import { expect } from '@open-wc/testing';
 import type { SpotnanaEmbed } from '../../src/index.js';
 import { EmbedError } from '../../src/error.js';
 import { tokenRequestInit, type TokenSource } from '../../src/config.js';
-import { fetchTokens, retryDelay, type TokenProvider, type TokenRequest, type Tokens } from '../../src/token-client.js';
+import {
+  fetchTokens,
+  MAX_ATTEMPTS,
+  retryDelay,
+  type TokenProvider,
+  type TokenRequest,
+  type Tokens,
+} from '../../src/token-client.js';
+import { timing } from '../../src/timing.js';
 import {
   closingOrigin,
   control,
@@ -15,14 +23,19 @@ import {
   embed,
   EMBED_ORIGIN,
   errors,
+  frameOf,
   ofType,
+  outlastTimers,
   pageCookie,
+  receivedBefore,
   reports,
   responses,
+  serverRoundTrip,
   sleep,
   tokenLog,
   uid,
   until,
+  useTiming,
   view,
 } from './helpers.js';
 
@@ -137,17 +150,15 @@ describe('fetchTokens: an invalid answer is invalid-response, at once and never 
     ['bigchunked', 'a body over 64 KiB without Content-Length'],
   ];
 
-  it('for each kind of bad answer: EmbedError(token-endpoint, invalid-response), no status, 1 attempt, no token in the message', async () => {
-    await Promise.all(
-      invalid.map(async ([script, what]) => {
-        const { key, promise } = call(script);
-        const error = await rejection(promise);
-        expect(error.detail.code, `${script}: ${what}`).to.equal('invalid-response');
-        expectTokenError(error, 'token-endpoint', 'invalid-response', undefined, key);
-        expect(await attempts(key), `${script}: attempts`).to.equal(1);
-      }),
-    );
-  });
+  for (const [script, what] of invalid) {
+    it(`${what} (${script}): EmbedError(token-endpoint, invalid-response), no status, 1 attempt, no token in the message`, async () => {
+      const { key, promise } = call(script);
+      const error = await rejection(promise);
+      expect(error.detail.code, `${script}: ${what}`).to.equal('invalid-response');
+      expectTokenError(error, 'token-endpoint', 'invalid-response', undefined, key);
+      expect(await attempts(key), `${script}: attempts`).to.equal(1);
+    });
+  }
 
   it('refuses a Content-Length over 64 KiB from the header alone, without waiting for the body', async () => {
     // The fake sends the header and never the body: reading it would end in a timeout.
@@ -158,57 +169,64 @@ describe('fetchTokens: an invalid answer is invalid-response, at once and never 
 });
 
 describe('fetchTokens: HTTP errors', () => {
-  it('401, 403, 404 and 400 are http-error with the status, after 1 attempt (not retried)', async () => {
-    await Promise.all(
-      [401, 403, 404, 400].map(async (status) => {
-        const { key, promise } = call(`${status},ok`);
-        expectTokenError(await rejection(promise), 'token-endpoint', 'http-error', status);
-        expect(await attempts(key), `${status}: attempts`).to.equal(1);
-      }),
-    );
-  });
+  // Not about the backoff's length: a short one.
+  useTiming({ retryBackoffMs: 50 });
 
-  it('500, 502, 503, 504, 408 and 429 are retried: 3 attempts, then http-error with the last status', async () => {
-    const noReuse = await closingOrigin();
-    await Promise.all(
-      [500, 502, 503, 504, 408, 429].map(async (status) => {
-        // A 408 comes from the origin that never reuses a connection (see closingOrigin).
-        const key = uid('tc');
-        const endpoint = endpointUrl(key, `${status}`, status === 408 ? noReuse : location.origin);
-        const { promise } = call(`${status}`, { endpoint });
-        expectTokenError(await rejection(promise), 'token-endpoint', 'http-error', status);
-        expect(await attempts(key), `${status}: attempts`).to.equal(3);
-      }),
-    );
-  });
+  for (const status of [401, 403, 404, 400]) {
+    it(`${status} is http-error with the status, after 1 attempt (not retried)`, async () => {
+      const { key, promise } = call(`${status},ok`);
+      expectTokenError(await rejection(promise), 'token-endpoint', 'http-error', status);
+      expect(await attempts(key), `${status}: attempts`).to.equal(1);
+    });
+  }
 
-  it('the error names the last failure, whatever came before', async () => {
-    const [statuses, mixed] = [call('500,503,502'), call('503,500,badjson')];
-    const [last, lastMixed] = await Promise.all([rejection(statuses.promise), rejection(mixed.promise)]);
-    expectTokenError(last, 'token-endpoint', 'http-error', 502);
-    expectTokenError(lastMixed, 'token-endpoint', 'invalid-response');
+  for (const status of [500, 502, 503, 504, 408, 429]) {
+    it(`${status} is retried: 3 attempts, then http-error with the last status`, async () => {
+      // A 408 comes from the origin that never reuses a connection (see closingOrigin).
+      const key = uid('tc');
+      const endpoint = endpointUrl(key, `${status}`, status === 408 ? await closingOrigin() : location.origin);
+      const { promise } = call(`${status}`, { endpoint });
+      expectTokenError(await rejection(promise), 'token-endpoint', 'http-error', status);
+      expect(await attempts(key), `${status}: attempts`).to.equal(3);
+    });
+  }
+
+  it("the error names the last failure, whatever came before: '500,503,502' is HTTP 502", async () => {
+    const statuses = call('500,503,502');
+    expectTokenError(await rejection(statuses.promise), 'token-endpoint', 'http-error', 502);
     expect(await attempts(statuses.key)).to.equal(3);
+  });
+
+  it("the error names the last failure, whatever came before: '503,500,badjson' is invalid-response", async () => {
+    const mixed = call('503,500,badjson');
+    expectTokenError(await rejection(mixed.promise), 'token-endpoint', 'invalid-response');
     expect(await attempts(mixed.key)).to.equal(3);
   });
 
-  it("'503,ok' and '500,500,ok' succeed with the second and the third set", async () => {
-    const [second, third] = [call('503,ok'), call('500,500,ok')];
+  it("'503,ok' succeeds with the second set", async () => {
+    const second = call('503,ok');
     expect(await second.promise).to.deep.equal({
       accessToken: `at-${second.key}-2`,
       refreshToken: `rt-${second.key}-2`,
       expiresIn: 3600,
     });
+    expect(await attempts(second.key)).to.equal(2);
+  });
+
+  it("'500,500,ok' succeeds with the third set", async () => {
+    const third = call('500,500,ok');
     expect(await third.promise).to.deep.equal({
       accessToken: `at-${third.key}-3`,
       refreshToken: `rt-${third.key}-3`,
       expiresIn: 3600,
     });
-    expect(await attempts(second.key)).to.equal(2);
     expect(await attempts(third.key)).to.equal(3);
   });
 });
 
 describe("fetchTokens: an error answer's `error` code is in the message", () => {
+  // Not about the backoff's length: a short one.
+  useTiming({ retryBackoffMs: 50 });
   const body = (status: number, text: string) => `body:${status}:${encodeURIComponent(text)}`;
   const messageFor = async (script: string) => ((await rejection(call(script).promise)) as EmbedError).message;
 
@@ -227,26 +245,33 @@ describe("fetchTokens: an error answer's `error` code is in the message", () => 
     );
   });
 
-  it('no code when the body has none, is not JSON, or holds anything but a short code', async () => {
-    const bare = (status: number) => `The token endpoint answered HTTP ${status}.`;
-    const cases = [
-      body(403, ''),
-      body(403, '<html><body>Forbidden</body></html>'),
-      body(403, '{"message":"no error field"}'),
-      body(403, '["exchange_rejected"]'),
-      body(403, '{"error":42}'),
-      body(403, '{"error":"<b>x</b>"}'),
-      body(403, '{"error":"two words"}'),
-      body(403, '{"error":"line\nbreak"}'),
-      body(403, `{"error":"${'a'.repeat(65)}"}`),
-      'bigerror:403',
-    ];
-    for (const script of cases) expect(await messageFor(script), script.slice(0, 60)).to.equal(bare(403));
-  });
+  // No code when the body has none, is not JSON, or holds anything but a short code.
+  const noCode: [string, string][] = [
+    ['an empty body', body(403, '')],
+    ['an HTML body', body(403, '<html><body>Forbidden</body></html>')],
+    ['JSON without an error field', body(403, '{"message":"no error field"}')],
+    ['a JSON array', body(403, '["exchange_rejected"]')],
+    ['an error that is a number', body(403, '{"error":42}')],
+    ['an error holding markup', body(403, '{"error":"<b>x</b>"}')],
+    ['an error of two words', body(403, '{"error":"two words"}')],
+    ['an error with a line break', body(403, '{"error":"line\nbreak"}')],
+    ['an error over 64 characters', body(403, `{"error":"${'a'.repeat(65)}"}`)],
+    ['a 70 KiB JSON answer', 'bigerror:403'],
+  ];
+  for (const [what, script] of noCode) {
+    it(`no code in the message for ${what}: "HTTP 403."`, async () => {
+      expect(await messageFor(script), script.slice(0, 60)).to.equal('The token endpoint answered HTTP 403.');
+    });
+  }
 });
 
 describe('fetchTokens: network errors and timeouts', () => {
-  it('a closed port is network-error after 3 attempts (two backoffs: at least 750 ms)', async () => {
+  // A short backoff; the tests that measure the time they took assert against it.
+  useTiming({ retryBackoffMs: 200 });
+  /** The least the two backoffs before attempts 2 and 3 add up to: ½ + 1 × retryBackoffMs. */
+  const leastBackoffs = () => 1.5 * timing.retryBackoffMs;
+
+  it('a closed port is network-error after 3 attempts (two backoffs: at least 1.5 × retryBackoffMs)', async () => {
     const started = Date.now();
     const controller = new AbortController();
     const error = await rejection(
@@ -259,7 +284,7 @@ describe('fetchTokens: network errors and timeouts', () => {
       }),
     );
     expectTokenError(error, 'token-endpoint', 'network-error');
-    expect(Date.now() - started).to.be.at.least(740);
+    expect(Date.now() - started).to.be.at.least(leastBackoffs() - 10);
   });
 
   it('a cross-origin endpoint that sends no CORS headers is network-error after exactly 3 attempts', async () => {
@@ -284,8 +309,8 @@ describe('fetchTokens: network errors and timeouts', () => {
     const { key, promise, started } = call('hang', { timeout: 300 });
     expectTokenError(await rejection(promise), 'token-endpoint', 'timeout');
     expect(await attempts(key)).to.equal(3);
-    // 3 × 300 ms of attempts + at least 250 + 500 ms of backoff
-    expect(Date.now() - started).to.be.at.least(3 * 300 + 750 - 10);
+    // 3 × 300 ms of attempts + at least ½ + 1 × retryBackoffMs of backoff
+    expect(Date.now() - started).to.be.at.least(3 * 300 + leastBackoffs() - 10);
   });
 
   it('the timeout covers the body too: headers at once, then a body slower than the timeout, is timeout', async () => {
@@ -301,21 +326,27 @@ describe('fetchTokens: network errors and timeouts', () => {
 });
 
 describe('fetchTokens: waits between attempts', () => {
-  it('without Retry-After, the 2nd attempt comes at least 250 ms and the 3rd at least 500 ms after the one before', async () => {
-    const runs = [call('503'), call('500'), call('429')];
-    await Promise.all(runs.map((run) => rejection(run.promise)));
-    for (const run of runs) {
-      const [second, third] = await gaps(run.key);
-      expect(second, 'wait before attempt 2').to.be.at.least(250);
-      expect(third, 'wait before attempt 3').to.be.at.least(500);
-    }
-  });
+  // A shorter backoff than the default, and the bounds it sets (retryDelay's tests check the
+  // default's numbers): the first wait is at least ½ retryBackoffMs, the second at least 1 ×.
+  useTiming({ retryBackoffMs: 200 });
 
-  it('Retry-After in seconds replaces the backoff (503 and 429)', async () => {
-    const runs = [call('ra:1:503,ok'), call('ra:1:429,ok')];
-    for (const run of runs) expect((await run.promise).accessToken).to.equal(`at-${run.key}-2`);
-    for (const run of runs) expect((await gaps(run.key))[0]).to.be.at.least(900);
-  });
+  for (const status of [503, 500, 429]) {
+    it(`without Retry-After (${status}), the 2nd attempt comes at least ½ and the 3rd at least 1 × retryBackoffMs after the one before`, async () => {
+      const run = call(`${status}`);
+      await rejection(run.promise);
+      const [second, third] = await gaps(run.key);
+      expect(second, 'wait before attempt 2').to.be.at.least(timing.retryBackoffMs / 2);
+      expect(third, 'wait before attempt 3').to.be.at.least(timing.retryBackoffMs);
+    });
+  }
+
+  for (const status of [503, 429]) {
+    it(`Retry-After in seconds replaces the backoff (${status})`, async () => {
+      const run = call(`ra:1:${status},ok`);
+      expect((await run.promise).accessToken).to.equal(`at-${run.key}-2`);
+      expect((await gaps(run.key))[0]).to.be.at.least(900);
+    });
+  }
 
   it('Retry-After as an HTTP date: the next attempt does not come before that date', async () => {
     const at = Math.ceil((Date.now() + 2000) / 1000) * 1000; // whole seconds, at least 2 s away
@@ -329,25 +360,35 @@ describe('fetchTokens: waits between attempts', () => {
 });
 
 describe('fetchTokens: the caller aborts', () => {
+  // A short backoff, waited out where a retry must not come.
+  useTiming({ retryBackoffMs: 100 });
+
   it('mid-fetch: rejects with the abort reason (no EmbedError) and makes no further attempt', async () => {
     const { key, controller, promise } = call('hang', { timeout: 5000 });
     await until(() => attempts(key), 'the first attempt');
     const reason = new Error('the element went away');
     controller.abort(reason);
     expect(await rejection(promise)).to.equal(reason);
-    await sleep(700); // longer than any first backoff
+    // Any first backoff has run out (a retry would have been sent), and its request arrived.
+    await outlastTimers(timing.retryBackoffMs);
+    await serverRoundTrip();
     expect(await attempts(key)).to.equal(1);
   });
 
   it('during a retry wait: rejects with the abort reason at once, not after the wait, and makes no further attempt', async () => {
-    const { key, controller, promise } = call('ra:10:503,ok');
-    await until(() => attempts(key), 'the first attempt');
-    await sleep(200); // the 503 is in: the client now waits 10 s
+    // The first attempt hangs until its 300 ms timeout aborts it; the client then waits its
+    // backoff, made 10 s or more here (put back after the test, useTiming). The server sees
+    // the connection cut only after the client has aborted it, and by then the client waits.
+    timing.retryBackoffMs = 20_000;
+    const { key, controller, promise } = call('hang,ok', { timeout: 300 });
+    await until(async () => (await tokenLog(key))[0]?.closed, 'the first attempt to time out');
     const reason = new DOMException('reloaded', 'AbortError');
     controller.abort(reason);
+    // The bound of the failure (a client that sat out its wait), not a wait: a correct client
+    // settles at once.
     const settled = await Promise.race([rejection(promise), sleep(5000).then(() => 'still waiting after 5 s')]);
     expect(settled).to.equal(reason);
-    await sleep(300);
+    await serverRoundTrip();
     expect(await attempts(key)).to.equal(1);
   });
 
@@ -364,7 +405,7 @@ describe('fetchTokens: the caller aborts', () => {
       embedOrigin: EMBED_ORIGIN,
     });
     expect(await rejection(promise)).to.equal(reason);
-    await sleep(100);
+    await serverRoundTrip();
     expect(await attempts(key)).to.equal(0);
   });
 });
@@ -405,23 +446,37 @@ describe('retryDelay: how long before the next attempt', () => {
     expect(retryDelay(1, new Date(now + 3_600_000).toUTCString(), 0.5, now)).to.equal(30000);
   });
 
-  it('a missing or unreadable Retry-After falls back to the backoff', () => {
-    for (const value of [null, undefined, '', 'soon', 'garbage', 'never', '5s']) {
+  for (const value of [null, undefined, '', 'soon', 'garbage', 'never', '5s']) {
+    it(`a missing or unreadable Retry-After (${JSON.stringify(value) ?? 'undefined'}) falls back to the backoff`, () => {
       expect(retryDelay(1, value, 0.5), JSON.stringify(value)).to.equal(375);
       expect(retryDelay(2, value, 0.5), JSON.stringify(value)).to.equal(750);
-    }
-  });
+    });
+  }
 
   // Regression: Date.parse() alone reads "1.5" or "-1" as dates in 2001, which made the
   // wait 0 (an immediate retry) instead of the backoff.
-  it('a Retry-After that is neither seconds nor an HTTP date falls back to the backoff, not to 0', () => {
-    for (const value of ['1.5', '-1', 'in 5', '1,5', '+5']) {
+  for (const value of ['1.5', '-1', 'in 5', '1,5', '+5']) {
+    it(`a Retry-After that is neither seconds nor an HTTP date (${JSON.stringify(value)}) falls back to the backoff, not to 0`, () => {
       expect(retryDelay(1, value, 0.5), JSON.stringify(value)).to.equal(375);
+    });
+  }
+
+  it('the backoff is SpotnanaEmbed.timing.retryBackoffMs as it is when the wait starts', () => {
+    const saved = timing.retryBackoffMs;
+    try {
+      timing.retryBackoffMs = 100;
+      expect(retryDelay(1, null, 0)).to.equal(50);
+      expect(retryDelay(2, null, 0.5)).to.equal(150);
+    } finally {
+      timing.retryBackoffMs = saved;
     }
+    expect(retryDelay(1, null, 0)).to.equal(250);
   });
 });
 
 describe('tokenProvider: replaces the endpoint, validated like it, never retried', () => {
+  // A short backoff, waited out where a retry must not come.
+  useTiming({ retryBackoffMs: 100 });
   /** A provider that counts its calls and keeps the signal it got. */
   function provider(answer: (ctx: { signal: AbortSignal }) => unknown) {
     const calls: { signal: AbortSignal; env: string; embedOrigin: string }[] = [];
@@ -449,29 +504,42 @@ describe('tokenProvider: replaces the endpoint, validated like it, never retried
     expect(await viaProvider(p.fn).promise).to.deep.equal({ accessToken: 'p-at', refreshToken: 'p-rt', expiresIn: 60 });
   });
 
-  it("throws or rejects with Error('boom'): provider-error with message 'boom', one call", async () => {
-    const throws = provider(() => {
-      throw new Error('boom');
-    });
-    const rejects = provider(async () => {
-      throw new Error('boom');
-    });
-    for (const p of [throws, rejects]) {
+  for (const [how, answer] of [
+    [
+      'throws',
+      () => {
+        throw new Error('boom');
+      },
+    ],
+    [
+      'rejects',
+      async () => {
+        throw new Error('boom');
+      },
+    ],
+  ] as const) {
+    it(`${how} with Error('boom'): provider-error with message 'boom', one call`, async () => {
+      const p = provider(answer);
       const error = await rejection(viaProvider(p.fn).promise);
       expectTokenError(error, 'token-provider', 'provider-error');
       expect(error.message).to.equal('boom');
       expect(p.calls).to.have.length(1);
-    }
-  });
+    });
+  }
 
-  it('rejects with something that is not an Error: still provider-error, with a message of its own', async () => {
-    for (const reason of ['nope', undefined, 42, { code: 'E' }]) {
+  for (const [what, reason] of [
+    ['a string', 'nope'],
+    ['undefined', undefined],
+    ['a number', 42],
+    ['a plain object', { code: 'E' }],
+  ] as const) {
+    it(`rejects with something that is not an Error (${what}): still provider-error, with a message of its own`, async () => {
       const p = provider(() => Promise.reject(reason));
       const error = await rejection(viaProvider(p.fn).promise);
       expectTokenError(error, 'token-provider', 'provider-error');
       expect(p.calls).to.have.length(1);
-    }
-  });
+    });
+  }
 
   it('hangs and ignores its signal: timeout after token-timeout, its signal aborted, not retried', async () => {
     const p = provider(() => new Promise<Tokens>(() => {}));
@@ -480,35 +548,37 @@ describe('tokenProvider: replaces the endpoint, validated like it, never retried
     expectTokenError(error, 'token-provider', 'timeout');
     expect(Date.now() - started).to.be.at.least(290);
     expect(p.calls[0].signal.aborted).to.equal(true);
-    await sleep(700); // longer than any first backoff
+    // Any first backoff has run out: a retry would have called the provider by now.
+    await outlastTimers(timing.retryBackoffMs);
     expect(p.calls).to.have.length(1);
   });
 
-  it('answers of the wrong shape are invalid-response, one call each', async () => {
-    const shapes: [string, unknown][] = [
-      ['{}', {}],
-      ['no refreshToken', { accessToken: 'a' }],
-      ['an empty accessToken', { accessToken: '', refreshToken: 'b' }],
-      ['null', null],
-      ['undefined', undefined],
-      ['a string', 'string'],
-      ['an array', [{ accessToken: 'a', refreshToken: 'b' }]],
-      ['tokens that are not strings', { accessToken: 1, refreshToken: 2 }],
-      ['an expiresIn that is not a number', { accessToken: 'a', refreshToken: 'b', expiresIn: '3600' }],
-    ];
-    for (const [what, answer] of shapes) {
+  const shapes: [string, unknown][] = [
+    ['{}', {}],
+    ['no refreshToken', { accessToken: 'a' }],
+    ['an empty accessToken', { accessToken: '', refreshToken: 'b' }],
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'string'],
+    ['an array', [{ accessToken: 'a', refreshToken: 'b' }]],
+    ['tokens that are not strings', { accessToken: 1, refreshToken: 2 }],
+    ['an expiresIn that is not a number', { accessToken: 'a', refreshToken: 'b', expiresIn: '3600' }],
+  ];
+  for (const [what, answer] of shapes) {
+    it(`an answer of the wrong shape (${what}) is invalid-response, one call`, async () => {
       const p = provider(async () => answer);
       const error = await rejection(viaProvider(p.fn).promise);
       expect(error.detail.code, what).to.equal('invalid-response');
       expectTokenError(error, 'token-provider', 'invalid-response');
       expect(p.calls, what).to.have.length(1);
-    }
-  });
+    });
+  }
 
   it('is not retried after an error that the endpoint would retry', async () => {
     const p = provider(() => Promise.reject(new TypeError('Failed to fetch')));
     expectTokenError(await rejection(viaProvider(p.fn).promise), 'token-provider', 'provider-error');
-    await sleep(700);
+    // Any first backoff has run out: a retry would have called the provider by now.
+    await outlastTimers(timing.retryBackoffMs);
     expect(p.calls).to.have.length(1);
   });
 
@@ -523,6 +593,8 @@ describe('tokenProvider: replaces the endpoint, validated like it, never retried
 });
 
 describe('through the element: each failure is one spotnana-error, and nothing is posted', () => {
+  // Not about the backoff's length: a short one, waited out before counting the errors.
+  useTiming({ retryBackoffMs: 50 });
   // token-timeout is 300 ms where the case is a timeout, and generous elsewhere: on a slow,
   // shared machine a quick 401 must not turn into a timeout.
   const failures: {
@@ -565,39 +637,40 @@ describe('through the element: each failure is one spotnana-error, and nothing i
     },
   ];
 
-  it('for each failure: exactly one spotnana-error with its source, code and status, bubbling, composed, cancelable; the error view shows', async () => {
-    await Promise.all(
-      failures.map(async ({ name, script, endpoint, provider, expected }) => {
-        const attrs: Record<string, string> = { 'token-timeout': expected.code === 'timeout' ? '300' : '5000' };
-        if (endpoint) attrs['token-endpoint'] = endpoint;
-        const { el, id, key, events } = await embed({
-          script,
-          attrs,
-          props: provider ? { tokenProvider: provider } : {},
-          frame: { ask: 'never' },
-        });
-        const [error] = await until(() => ofType(events, 'spotnana-error'), `${name}: spotnana-error`);
-        expect(error, name).to.include({ bubbles: true, composed: true, cancelable: true });
-        expect(error.detail, name).to.include(expected);
-        expect(Object.keys(error.detail).sort(), name).to.deep.equal(
-          ['code', 'message', 'source', ...('status' in expected ? ['status'] : [])].sort(),
-        );
-        expect(error.detail.message, name).to.be.a('string').and.not.equal('');
-        expect(error.detail.message, name).not.to.include(`at-${key}`);
-        await el.updateComplete;
-        expect(view(el), name).to.equal('error');
-        const alert = el.shadowRoot!.querySelector('[part=error]')!;
-        expect(alert.getAttribute('role'), name).to.equal('alert');
-        expect(alert.textContent, name).to.include(error.detail.message);
-        await sleep(300);
-        expect(errors(events), `${name}: one error only`).to.have.length(1);
-        expect(
-          (await reports(id)).filter((r) => 'data' in r),
-          `${name}: nothing posted`,
-        ).to.deep.equal([]);
-      }),
-    );
-  });
+  for (const { name, script, endpoint, provider, expected } of failures) {
+    it(`${name}: exactly one spotnana-error with its source, code and status, bubbling, composed, cancelable; the error view shows`, async () => {
+      const attrs: Record<string, string> = { 'token-timeout': expected.code === 'timeout' ? '300' : '5000' };
+      if (endpoint) attrs['token-endpoint'] = endpoint;
+      const { el, id, key, events } = await embed({
+        script,
+        attrs,
+        props: provider ? { tokenProvider: provider } : {},
+        frame: { ask: 'never' },
+      });
+      const [error] = await until(() => ofType(events, 'spotnana-error'), `${name}: spotnana-error`);
+      expect(error, name).to.include({ bubbles: true, composed: true, cancelable: true });
+      expect(error.detail, name).to.include(expected);
+      expect(Object.keys(error.detail).sort(), name).to.deep.equal(
+        ['code', 'message', 'source', ...('status' in expected ? ['status'] : [])].sort(),
+      );
+      expect(error.detail.message, name).to.be.a('string').and.not.equal('');
+      expect(error.detail.message, name).not.to.include(`at-${key}`);
+      await el.updateComplete;
+      expect(view(el), name).to.equal('error');
+      const alert = el.shadowRoot!.querySelector('[part=error]')!;
+      expect(alert.getAttribute('role'), name).to.equal('alert');
+      expect(alert.textContent, name).to.include(error.detail.message);
+      // The longest backoff a further attempt would wait has run out, and whatever the element
+      // posted to its frame before the marker the frame has reported.
+      await outlastTimers(timing.retryBackoffMs * 2 ** (MAX_ATTEMPTS - 1));
+      await receivedBefore(frameOf(el)!.contentWindow!, id);
+      expect(errors(events), `${name}: one error only`).to.have.length(1);
+      expect(
+        (await reports(id)).filter((r) => 'data' in r),
+        `${name}: nothing posted`,
+      ).to.deep.equal([]);
+    });
+  }
 
   it('a request waiting on a prefetch that fails gets no answer, and the failure is raised once', async () => {
     // The prefetch is a provider that fails only when the test says so, once the frame's
@@ -616,7 +689,9 @@ describe('through the element: each failure is one spotnana-error, and nothing i
     fail(new Error('backend down'));
     const [error] = await until(() => errors(events), 'spotnana-error');
     expect(error).to.include({ source: 'token-provider', code: 'provider-error' });
-    await sleep(500);
+    // What the element does next for the request it runs at once (no timer): by the time
+    // the frame reports a marker sent now, an answer posted before it would be reported.
+    await receivedBefore(frameOf(el)!.contentWindow!, id);
     expect(errors(events)).to.have.length(1);
     expect(calls, 'the request waited on the prefetch instead of fetching').to.equal(1);
     expect(await responses(id)).to.deep.equal([]);
@@ -703,20 +778,29 @@ describe('through the element: recovering after a failure', () => {
 describe('through the element: token-credentials', () => {
   const cookie = pageCookie();
 
-  it('same-origin (the default) and include send the page cookie to the endpoint; omit does not', async () => {
-    const modes = [undefined, 'same-origin', 'include', 'omit'];
-    const runs = await Promise.all(
-      modes.map((mode) =>
-        embed({ frame: { ask: 'never' }, attrs: mode ? { 'token-credentials': mode } : {}, wait: false }),
-      ),
-    );
-    const cookies = await Promise.all(
-      runs.map(async ({ key }) => (await until(() => tokenLog(key), `the prefetch of ${key}`))[0].cookie),
-    );
-    const [byDefault, sameOrigin, include, omit] = cookies;
-    expect(byDefault ?? '', 'default').to.include(cookie);
-    expect(sameOrigin ?? '', 'same-origin').to.include(cookie);
-    expect(include ?? '', 'include').to.include(cookie);
-    expect(omit, 'omit').to.equal(null);
+  /** The Cookie header of the element's prefetch, with `token-credentials` set to `mode` (or not set). */
+  async function prefetchCookie(mode?: string) {
+    const { key } = await embed({
+      frame: { ask: 'never' },
+      attrs: mode ? { 'token-credentials': mode } : {},
+      wait: false,
+    });
+    return (await until(() => tokenLog(key), `the prefetch of ${key}`))[0].cookie;
+  }
+
+  it('same-origin (the default, unset) sends the page cookie to the endpoint', async () => {
+    expect((await prefetchCookie()) ?? '', 'default').to.include(cookie);
+  });
+
+  it('same-origin sends the page cookie to the endpoint', async () => {
+    expect((await prefetchCookie('same-origin')) ?? '', 'same-origin').to.include(cookie);
+  });
+
+  it('include sends the page cookie to the endpoint', async () => {
+    expect((await prefetchCookie('include')) ?? '', 'include').to.include(cookie);
+  });
+
+  it('omit does not send the page cookie', async () => {
+    expect(await prefetchCookie('omit'), 'omit').to.equal(null);
   });
 });

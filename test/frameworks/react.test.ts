@@ -13,7 +13,7 @@ import type {
   SpotnanaTokenSentDetail,
   TokenProviderContext,
 } from '../../src/index.js';
-import { EMBED_ORIGIN, loads, reports, responses, sleep, tokenLog, uid, until } from '../element/helpers.js';
+import { command, EMBED_ORIGIN, frameOf, loads, reports, responses, tokenLog, uid, until } from '../element/helpers.js';
 import { Travel, type TravelProps } from './react-app.tsx';
 import { listeners } from './support/helpers.ts';
 
@@ -92,9 +92,16 @@ describe('React 19', () => {
 
     // React apps often pass a new function per render: no reload for that.
     const inline = () => ({ accessToken: 'at-x', refreshToken: 'rt-x' });
+    const frame = frameOf(element());
     render({ id, endpoint: `/token?key=${key2}`, provider: async () => inline() });
     render({ id, endpoint: `/token?key=${key2}`, provider: async () => inline() });
-    await sleep(300);
+    // A reload replaces the iframe in the element's update; the frame's next round trip (with
+    // the last provider) comes after the load report a new document would make.
+    await element().updateComplete;
+    expect(frameOf(element()), 'the same iframe').to.equal(frame);
+    command(element(), { cmd: 'ask' });
+    const third = await until(async () => (await responses(id)).slice(2), 'the answer to a later request');
+    expect(third[0]!.data.payload.accessToken).to.equal('at-x');
     expect((await reports(id)).filter((r) => r.loaded)).to.have.length(2);
   });
 

@@ -8,7 +8,7 @@
 import { expect } from '@open-wc/testing';
 import { createApp, nextTick, ref, type App } from 'vue';
 import type { SpotnanaEmbed } from '../../src/index.js';
-import { command, EMBED_URL, frameOf, reports, responses, sleep, uid, until } from '../element/helpers.js';
+import { command, EMBED_URL, frameOf, receivedBefore, reports, responses, uid, until } from '../element/helpers.js';
 
 let app: App | undefined;
 let container: HTMLElement | undefined;
@@ -52,7 +52,8 @@ describe('Vue 3: a tab with <spotnana-embed>, while the user is on another tab',
     await show('home');
     expect(el.isConnected).to.equal(true);
     expect(el.checkVisibility()).to.equal(false);
-    await sleep(300);
+    // While hidden, the frame's document is still there: it gets and reports a message.
+    await receivedBefore(frameOf(el)!.contentWindow!, id, 'the hidden frame to report a marker');
     await show('travel');
     expect(element()).to.equal(el);
     expect(frameOf(el)).to.equal(frame);

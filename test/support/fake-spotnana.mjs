@@ -34,7 +34,14 @@ const push = (map, key, value) => (map.get(key) ?? map.set(key, []).get(key)).pu
 // The fake embed app. Query: id (report key), ask=load|never|twice|burst:N, target=top,
 // reject=1 (answer any token response with TOKEN_EXCHANGE_ERROR).
 // Commands from the test page (its parent's origin): {cmd:'ask'}, {cmd:'post', data},
-// {cmd:'navigate', url}, {cmd:'nest', src} (adds a nested frame).
+// {cmd:'navigate', url}, {cmd:'nest', src} (adds a nested frame), {cmd:'marker', marker},
+// {cmd:'flood', count, bytes, marker}.
+// Its reports reach /__report one after another, in the order the frame made them: once a
+// report is in, so is every earlier one. {cmd:'marker', marker} reports {marked: marker} and
+// then posts {__marker: marker} to its target (parent, or top with target=top): the first
+// tells a test that every message the frame received before the command was reported (a
+// window's messages to another arrive in order), the second that every message the frame
+// posted before it has been dispatched at the target.
 // Hostile matrix: hostile=KIND&marker=M in the query (on load), or {cmd:'hostile', kind, marker}:
 // posts the payloads of KIND, built in this frame, to its target (parent, or top with
 // target=top), then {__marker: M}.
@@ -45,7 +52,13 @@ const q = new URLSearchParams(location.search);
 const id = q.get('id') || 'anon';
 const ask = q.get('ask') || 'load';
 const request = { type: 'TOKEN_EXCHANGE_REQUEST', from: 'spotnana-embed' };
-const report = (entry) => fetch('/__report?id=' + encodeURIComponent(id), { method: 'POST', body: JSON.stringify(entry) });
+// Chained: each report leaves once the one before has arrived (or failed).
+let reported = Promise.resolve();
+const report = (entry) => {
+  const body = JSON.stringify(entry);
+  const send = () => fetch('/__report?id=' + encodeURIComponent(id), { method: 'POST', body }).catch(() => {});
+  return (reported = reported.then(send));
+};
 // target=top: a frame nested inside the embed frame that talks to the host page directly.
 const target = q.get('target') === 'top' ? top : parent;
 const askParent = () => target.postMessage(request, '*');
@@ -60,6 +73,17 @@ addEventListener('message', (e) => {
     return void (location.href = d.url);
   }
   if (d && d.cmd === 'hostile') return void hostile(d.kind, d.marker);
+  // {cmd:'flood', count, bytes, marker}: posts \`count\` messages built here, each with a pad
+  // of \`bytes\` characters and every second one shaped as a token request, then {__marker}.
+  if (d && d.cmd === 'flood') {
+    const pad = 'x'.repeat(d.bytes);
+    for (let i = 0; i < d.count; i++) target.postMessage(i % 2 ? { type: 'TOKEN_EXCHANGE_REQUEST', pad } : { pad }, '*');
+    return target.postMessage({ __marker: d.marker }, '*');
+  }
+  if (d && d.cmd === 'marker') {
+    report({ marked: d.marker });
+    return target.postMessage({ __marker: d.marker }, '*');
+  }
   if (d && d.cmd === 'nest') {
     const f = document.createElement('iframe');
     f.src = d.src;
@@ -257,24 +281,30 @@ export async function handle(req, res) {
   }
   if (url.pathname === '/token') {
     const key = q.get('key') ?? 'anon';
-    let bodyLength = 0;
-    for await (const chunk of req) bodyLength += chunk.length;
     const log = tokenLogs.get(key) ?? [];
     const script = (q.get('s') ?? 'ok').split(',');
+    // Logged as it arrives (its body length once read): a request the log does not hold has
+    // not reached the server.
     const entry = {
       method: req.method,
       accept: req.headers.accept,
       contentType: req.headers['content-type'] ?? null,
       cookie: req.headers.cookie ?? null,
-      bodyLength,
+      bodyLength: 0,
       at: Date.now(),
       aborted: false,
+      closed: false,
     };
     log.push(entry);
-    // The client gave up (abort, timeout) before the answer was complete.
-    res.on('close', () => (entry.aborted = !res.writableFinished));
     tokenLogs.set(key, log);
     const n = log.length;
+    // closed: the exchange is over (answered, or given up); aborted: the client gave up
+    // (abort, timeout) before the answer was complete.
+    res.on('close', () => {
+      entry.aborted = !res.writableFinished;
+      entry.closed = true;
+    });
+    for await (const chunk of req) entry.bodyLength += chunk.length;
     await answerToken(script[Math.min(n, script.length) - 1], key, n, req, res);
     return true;
   }

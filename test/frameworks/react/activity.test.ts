@@ -8,7 +8,7 @@ import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 import type { SpotnanaEmbed, SpotnanaTokenSentDetail } from '../../../src/index.js';
 import { SpotnanaEmbed as SpotnanaEmbedComponent } from '../../../src/react.js';
-import { command, EMBED_URL, frameOf, reports, responses, sleep, uid, until } from '../../element/helpers.js';
+import { command, EMBED_URL, frameOf, ofType, record, reports, responses, uid, until } from '../../element/helpers.js';
 
 let container: HTMLElement;
 let root: Root;
@@ -39,6 +39,8 @@ describe('React 19: <Activity> around <SpotnanaEmbed>', () => {
       flushSync(() => root.render(createElement(Activity, { mode, children: embed })));
     render('visible');
     const el = container.querySelector('spotnana-embed') as SpotnanaEmbed;
+    // The element's own events, whoever listens through the props.
+    const events = record(el);
     await until(async () => (await responses(id)).length === 1, 'the frame to get its tokens');
     await until(() => sent, 'onSpotnanaTokenSent');
     const frame = frameOf(el)!;
@@ -51,7 +53,8 @@ describe('React 19: <Activity> around <SpotnanaEmbed>', () => {
     expect(el.checkVisibility()).to.equal(false);
     command(el, { cmd: 'ask' });
     await until(async () => (await responses(id)).length === 2, 'the answer to a request while hidden');
-    await sleep(200);
+    // The event was fired (and any listener called) as the answer was posted.
+    await until(() => ofType(events, 'spotnana-token-sent').length === 2, 'spotnana-token-sent while hidden');
     expect(sent).to.have.length(1);
 
     render('visible');
