@@ -1,8 +1,9 @@
 // The backend fault matrix: the token endpoint (real HTTP, scripted attempt by attempt by
 // test/support/fake-spotnana.mjs) and the tokenProvider, failing every way the issue lists.
-// For every case: the number of attempts, the one spotnana-error's source/code(/status),
-// the error view, no token handed to the frame, and recovery on reload(). The cases of a
-// table run in parallel; a failure names every failing case.
+// For every case, a test of its own: the number of attempts, the one spotnana-error's
+// source/code(/status), the error view, no token handed to the frame, and recovery on
+// reload(). The waits the cases are not about are short (SpotnanaEmbed.timing, token-timeout),
+// and each wait is on an event or a count, never on a guessed time.
 import { expect } from '@open-wc/testing';
 import type { SpotnanaEmbed, Tokens } from '../../src/index.js';
 import {
@@ -11,21 +12,33 @@ import {
   errors,
   ofType,
   responses,
-  sleep,
   thirdOrigin,
   tokenLog,
   until,
   view,
   type Recorded,
 } from '../element/helpers.js';
+import { keepEmbedSiteAlive, roundTrip, useTiming, whenRecorded } from './support.js';
 
 const pageErrors: unknown[] = [];
 addEventListener('error', (e) => pageErrors.push(e.error ?? e.message));
 addEventListener('unhandledrejection', (e) => pageErrors.push(e.reason));
 afterEach(() => expect(pageErrors.splice(0), 'errors thrown into the page').to.deep.equal([]));
+// Every case loads two frames of the embed origin, one after another. The cases need not wait
+// for the first to load (embed's `wait: false`): the frame asks as it loads, and a case
+// commands it (roundTrip) only once the element has failed that request.
+keepEmbedSiteAlive();
 
 /** token-timeout for the attempt after reload(), ms. */
 const RECOVERY_TIMEOUT_MS = 60_000;
+/**
+ * SpotnanaEmbed.timing.retryBackoffMs for the endpoint's cases (default 500): the retried
+ * cases wait it × [0.5, 1), then twice that, and check those lower bounds, scaled. The
+ * default's own values are checked by retryDelay's tests (test/element/token-client.test.ts).
+ */
+const BACKOFF_MS = 100;
+/** The server's clock reads whole milliseconds, and a timer may fire a little early. */
+const CLOCK_SLACK_MS = 5;
 
 interface Expected {
   source: 'token-endpoint' | 'token-provider';
@@ -41,7 +54,7 @@ async function failsThenRecovers(
   expected: Expected,
   expectedToken: string,
 ) {
-  const [error] = await until(() => errors(events), 'spotnana-error');
+  const [error] = await whenRecorded(events, 'spotnana-error', errors);
   const { message, ...rest } = error;
   expect(rest).to.deep.equal(expected);
   expect(message)
@@ -50,7 +63,8 @@ async function failsThenRecovers(
   await el.updateComplete;
   expect(view(el), 'the error view').to.equal('error');
   expect(el.shadowRoot!.querySelector('[part=error]')!.getAttribute('role')).to.equal('alert');
-  await sleep(150);
+  // Settled: the frame's round trip shows its request, and anything else it sent, handled.
+  await roundTrip(el, events);
   expect(errors(events), 'one error only').to.have.length(1);
   expect(await responses(id), 'tokens handed to the frame').to.deep.equal([]);
   expect(ofType(events, 'spotnana-token-sent')).to.have.length(0);
@@ -59,6 +73,7 @@ async function failsThenRecovers(
   // change of token-timeout applies without a reload).
   el.tokenTimeout = RECOVERY_TIMEOUT_MS;
   el.reload();
+  await whenRecorded(events, 'tokens sent after reload()', (all) => ofType(all, 'spotnana-token-sent'));
   const [response] = await until(() => responses(id), 'tokens after reload()');
   expect(response.data.payload.accessToken).to.equal(expectedToken);
   await until(() => view(el) === 'none', 'the error view to clear');
@@ -75,15 +90,6 @@ const attrsFor = (extra?: number | Record<string, string>): Record<string, strin
   ...(typeof extra === 'number' ? { 'token-timeout': String(extra) } : extra),
 });
 
-/** Runs `cases` in parallel; fails with the list of failing cases. */
-async function table<T extends { name: string }>(cases: T[], run: (c: T) => Promise<void>) {
-  const results = await Promise.allSettled(cases.map(run));
-  const failed = results.flatMap((r, i) =>
-    r.status === 'rejected' ? [`[${cases[i].name}] ${(r.reason as Error)?.message ?? r.reason}`] : [],
-  );
-  expect(failed).to.deep.equal([]);
-}
-
 interface EndpointCase {
   name: string;
   /** The failing step, repeated for every attempt; `ok` follows it. */
@@ -92,12 +98,14 @@ interface EndpointCase {
   code: string;
   status?: number;
   timeout?: number;
-  /** Minimum ms between attempt 1 and 2, 2 and 3. */
+  /** Minimum ms between attempt 1 and 2, 2 and 3 (server clock). */
   gaps?: [number, number];
   attrs?: Record<string, string>;
   /** Served from the origin that never reuses a connection (see closingOrigin). */
   noReuse?: boolean;
 }
+
+const BACKOFF_GAPS: [number, number] = [BACKOFF_MS / 2 - CLOCK_SLACK_MS, BACKOFF_MS - CLOCK_SLACK_MS];
 
 const http = (status: number, retried: boolean): EndpointCase => ({
   name: `HTTP ${status}`,
@@ -105,8 +113,8 @@ const http = (status: number, retried: boolean): EndpointCase => ({
   attempts: retried ? 3 : 1,
   code: 'http-error',
   status,
-  // 500 ms × 2^(n−1) × [0.5, 1): at least 250 ms, then 500 ms
-  gaps: retried ? [240, 490] : undefined,
+  // BACKOFF_MS × 2^(n−1) × [0.5, 1): at least half of it, then all of it
+  gaps: retried ? BACKOFF_GAPS : undefined,
 });
 
 const ENDPOINT_CASES: EndpointCase[] = [
@@ -141,17 +149,19 @@ const ENDPOINT_CASES: EndpointCase[] = [
     attempts: 3,
     code: 'http-error',
     status: 429,
-    gaps: [240, 490],
+    gaps: BACKOFF_GAPS,
   },
   // Failures without a status.
   { name: 'connection cut mid-answer (network failure)', step: 'cut', attempts: 3, code: 'network-error' },
-  { name: 'no answer within token-timeout', step: 'hang', attempts: 3, code: 'timeout', timeout: 1500 },
+  // A hang never answers: any token-timeout shows it.
+  { name: 'no answer within token-timeout', step: 'hang', attempts: 3, code: 'timeout', timeout: 300 },
   {
+    // The headers come at once, the body (about 80 bytes) one byte every 100 ms: some 8 s.
     name: 'slow trickle past token-timeout (headers in time, body not)',
-    step: 'trickle:200',
+    step: 'trickle:100',
     attempts: 3,
     code: 'timeout',
-    timeout: 2000,
+    timeout: 600,
   },
   // Answers that are no token set: not retried.
   { name: 'redirect to another origin (not followed)', step: 'redirectx', attempts: 1, code: 'invalid-response' },
@@ -169,7 +179,13 @@ const ENDPOINT_CASES: EndpointCase[] = [
   { name: 'Content-Length over 64 KiB, then nothing', step: 'bighead', attempts: 1, code: 'invalid-response' },
 ];
 
+/** What a case's test is called: the failure, the attempts and the error it must end in. */
+const endpointTitle = (c: EndpointCase) =>
+  `${c.name}: ${c.attempts === 1 ? 'one attempt' : `${c.attempts} attempts`}, then ${c.code}${c.status ? ` ${c.status}` : ''}`;
+
 describe(`backend fault matrix: the token endpoint (${ENDPOINT_CASES.length + 2} cases)`, () => {
+  useTiming({ retryBackoffMs: BACKOFF_MS });
+
   const run = async (c: EndpointCase) => {
     const script = [...Array(c.attempts).fill(c.step), 'ok'].join(',');
     const endpointOrigin = c.noReuse ? await closingOrigin() : undefined;
@@ -177,10 +193,11 @@ describe(`backend fault matrix: the token endpoint (${ENDPOINT_CASES.length + 2}
       script,
       endpointOrigin,
       attrs: { ...attrsFor(c.timeout), ...c.attrs },
+      wait: false,
     });
     const expected: Expected = { source: 'token-endpoint', code: c.code };
     if (c.status) expected.status = c.status;
-    await until(() => errors(events), 'spotnana-error');
+    await whenRecorded(events, 'spotnana-error', errors);
     const log = await tokenLog(key);
     expect(log.length, 'attempts').to.equal(c.attempts);
     if (c.gaps) {
@@ -193,28 +210,18 @@ describe(`backend fault matrix: the token endpoint (${ENDPOINT_CASES.length + 2}
     el.remove();
   };
 
-  it('4xx, 408, 429 (with and without Retry-After) and 5xx', async function () {
-    await table(
-      ENDPOINT_CASES.filter((c) => /^HTTP/.test(c.name)),
-      run,
-    );
-  });
-
-  it('network failure, timeout, slow trickle, redirects and answers that are no token set', async function () {
-    await table(
-      ENDPOINT_CASES.filter((c) => !/^HTTP/.test(c.name)),
-      run,
-    );
-  });
+  for (const c of ENDPOINT_CASES) it(endpointTitle(c), () => run(c));
 
   it('an endpoint nothing listens on: network-error, then reload() recovers once it is fixed', async function () {
     const { port } = await (await fetch('/__closed-port')).json();
     const { el, id, key, events } = await embed({
       attrs: attrsFor({ 'token-endpoint': `http://127.0.0.1:${port}/token` }),
+      wait: false,
     });
-    const [error] = await until(() => errors(events), 'network-error');
+    const [error] = await whenRecorded(events, 'network-error', errors);
     expect(error).to.deep.include({ source: 'token-endpoint', code: 'network-error' });
-    await sleep(150);
+    // Settled: the frame's round trip shows its request, and anything else it sent, handled.
+    await roundTrip(el, events);
     expect(errors(events)).to.have.length(1);
     expect(await responses(id)).to.deep.equal([]);
     el.tokenEndpoint = `/token?key=${key}-fixed&s=ok`; // a configuration change reloads
@@ -223,7 +230,7 @@ describe(`backend fault matrix: the token endpoint (${ENDPOINT_CASES.length + 2}
   });
 
   it('a transient failure within the retries raises nothing and hands the set over', async () => {
-    const { id, key, events } = await embed({ script: '503,cut,ok' });
+    const { id, key, events } = await embed({ script: '503,cut,ok', wait: false });
     const [response] = await until(() => responses(id), 'tokens');
     expect(response.data.payload.accessToken).to.equal(`at-${key}-3`);
     expect(errors(events)).to.deep.equal([]);
@@ -300,16 +307,20 @@ const PROVIDER_CASES: ProviderCase[] = [
 ];
 
 describe(`backend fault matrix: tokenProvider (${PROVIDER_CASES.length} cases)`, () => {
-  it('a throw, a rejection, a hang and every invalid answer shape: one attempt, the right error, recovery on reload()', async function () {
-    await table(PROVIDER_CASES, async (c) => {
+  for (const c of PROVIDER_CASES) {
+    it(`a tokenProvider that ${c.name}: one attempt, ${c.code}, recovery on reload()`, async () => {
       const signals: AbortSignal[] = [];
       let calls = 0;
       const provider = (ctx: { signal: AbortSignal; env: string; embedOrigin: string }) => {
         signals.push(ctx.signal);
         return (++calls === 1 ? c.first(ctx) : Promise.resolve(valid(calls))) as Promise<Tokens>;
       };
-      const { el, id, key, events } = await embed({ props: { tokenProvider: provider }, attrs: attrsFor(c.timeout) });
-      const [error] = await until(() => errors(events), 'spotnana-error');
+      const { el, id, key, events } = await embed({
+        props: { tokenProvider: provider },
+        attrs: attrsFor(c.timeout),
+        wait: false,
+      });
+      const [error] = await whenRecorded(events, 'spotnana-error', errors);
       expect(calls, 'provider calls (never retried)').to.equal(1);
       if (c.message) expect(error.message).to.equal(c.message);
       if (c.aborted) expect(signals[0].aborted, 'its signal aborted').to.equal(true);
@@ -318,5 +329,5 @@ describe(`backend fault matrix: tokenProvider (${PROVIDER_CASES.length} cases)`,
       expect(await tokenLog(key), 'the endpoint is not called').to.deep.equal([]);
       el.remove();
     });
-  });
+  }
 });

@@ -1,19 +1,19 @@
 // Leaks: 500 mount/unmount cycles, each with a token fetch in flight (slow answers, retries
 // waiting on a backoff, attempts waiting on their timeout, some after the frame's load started
 // the silent-frame timer), leave
-//   - no timer of the element that acts later: once the longest of them (the silent-frame
-//     check's 15 s) has run out, no removed element has fired an event or tried its fetch again
-//     (every engine);
+//   - no timer of the element that acts later: once the longest of each cycle's timers has run
+//     out, no removed element has fired an event or tried its fetch again (every engine). The
+//     element's own waits are shortened for this (SpotnanaEmbed.timing), the endpoint's and the
+//     token-timeout are set per cycle, so that this takes seconds rather than 15;
 //   - no `message` listener on the window (DOMDebugger.getEventListeners) and no detached
 //     iframe alive after garbage collection (Runtime.queryObjects): Chromium only, skipped
 //     elsewhere, as these counts come from the browser itself through the DevTools protocol
 //     (server commands of web-test-runner.config.mjs).
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import '../../src/index.js';
-import type { SpotnanaEmbed } from '../../src/index.js';
-import { timing } from '../../src/timing.js';
-import { EMBED_URL, askControl, sleep, tokenLog, uid, until } from '../element/helpers.js';
+import { SpotnanaEmbed } from '../../src/index.js';
+import { EMBED_URL, askControl, sleep, uid, until } from '../element/helpers.js';
+import { keepEmbedSiteAlive, useTiming } from './support.js';
 
 const CYCLES = 500;
 /** Cycles mounted, fetching and removed at the same time. */
@@ -21,6 +21,11 @@ const BATCH = 10;
 /** A timer that fires late on a busy machine still shows: the wait runs this much longer. */
 const TIMER_SLACK_MS = 1000;
 const EVENTS = ['spotnana-load', 'spotnana-token-request', 'spotnana-token-sent', 'spotnana-error', 'spotnana-message'];
+
+/** SpotnanaEmbed.timing while the cycles run: the silent-frame check and the backoff, short. */
+const TIMING = { silentFrameMs: 1000, retryBackoffMs: 50 };
+/** How long the `slow` endpoint takes to answer. */
+const SLOW_MS = 1000;
 
 const listeners = () => executeServerCommand<number | false, undefined>('message-listeners');
 interface IframeCounts {
@@ -30,18 +35,40 @@ interface IframeCounts {
 const iframes = () => executeServerCommand<IframeCounts | false, undefined>('detached-iframes');
 
 /**
- * Scripts of the fake token endpoint that keep a fetch, or the wait before its retry, in flight
- * at removal. The waits are long (a 10 s Retry-After, a 10 s token-timeout), so that nothing
- * retries before the removal even on a busy machine, and short enough that a timer left running
- * would retry within the test's wait.
+ * The cycles removed once their frame has loaded (so that the silent-frame timer runs too): the
+ * first ones, one in five, so that their longer waits (below) run out while the others run.
  */
-const SCRIPTS = ['slow:3000', 'ra:10:503', 'hang'];
-const TOKEN_TIMEOUT_MS = 10_000;
+const loadsFirst = (i: number) => i < 100 && i % 5 === 0;
 
+/**
+ * What keeps a fetch, or the wait before its retry, in flight at removal: the token endpoint's
+ * script and the token-timeout, and how long after the removal a timer left running would act
+ * at the latest. Nothing may retry before the removal, even on a busy machine: a cycle removed
+ * as soon as its fetch started (in the same task) or its 503 came back (seen in this page) needs
+ * only a short wait; one removed once its frame has loaded waits for the network, and so long.
+ */
+function plan(i: number): { script: string; tokenTimeout: number; actsWithin: number } {
+  const long = loadsFirst(i);
+  const retryAfterS = long ? 10 : 2;
+  const tokenTimeout = long ? 10_000 : 2000;
+  const scripts = [
+    // The answer comes SLOW_MS after the fetch started, before or after the removal.
+    { script: `slow:${SLOW_MS}`, actsWithin: SLOW_MS },
+    // The retry waits for Retry-After once the 503 is in.
+    { script: `ra:${retryAfterS}:503`, actsWithin: retryAfterS * 1000 },
+    // The attempt times out, and the retry follows after the backoff.
+    { script: 'hang', actsWithin: tokenTimeout + TIMING.retryBackoffMs },
+  ];
+  const { script, actsWithin } = scripts[i % scripts.length];
+  // A frame that loaded before the removal has started the silent-frame timer.
+  return { script, tokenTimeout, actsWithin: Math.max(actsWithin, TIMING.silentFrameMs) };
+}
 interface Cycle {
   /** The token endpoint's key: one per cycle, so that a second attempt shows. */
   key: string;
   removedAt: number;
+  /** By then every timer the cycle could have left running has acted. */
+  quietBy: number;
   /** What the element fired, as its own listeners saw it (a removed element's events reach no document). */
   events: string[];
   eventsAtRemoval: number;
@@ -49,31 +76,37 @@ interface Cycle {
 
 async function cycle(i: number, prefix: string): Promise<Cycle> {
   const key = `${prefix}${i}`;
-  const script = SCRIPTS[i % SCRIPTS.length];
+  const { script, tokenTimeout, actsWithin } = plan(i);
+  const endpoint = `/token?key=${key}&s=${script}`;
   const el = document.createElement('spotnana-embed') as SpotnanaEmbed;
   el.setAttribute('embed-url', EMBED_URL);
   el.setAttribute('path', `/?id=${key}&ask=${i % 2 ? 'load' : 'never'}`);
-  el.setAttribute('token-endpoint', `/token?key=${key}&s=${script}`);
-  el.setAttribute('token-timeout', String(TOKEN_TIMEOUT_MS));
+  el.setAttribute('token-endpoint', endpoint);
+  el.setAttribute('token-timeout', String(tokenTimeout));
   const events: string[] = [];
   for (const type of EVENTS) el.addEventListener(type, () => events.push(type));
   document.body.append(el);
   // The eager fetch starts in the first update: from here on it is in flight.
   await el.updateComplete;
-  if (i % 25 === 0) {
-    // Some frames load first: the silent-frame timer is then running too.
+  if (loadsFirst(i)) {
+    // Removed as its frame loads, in the same task: the silent-frame timer is then running too.
     const frame = el.shadowRoot!.querySelector('iframe')!;
     await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
   } else if (script.endsWith('503')) {
-    // Removed only once the endpoint has its request: its 503 is then on the way, or already
-    // in and the wait before the retry is what is pending.
-    await until(async () => (await tokenLog(key)).length, 'the endpoint to see the fetch');
+    // Removed once its 503 is in (the page's resource timing lists a fetch once its answer is
+    // complete): the wait before the retry is then what is pending, or about to be.
+    const url = new URL(endpoint, location.href).href;
+    await until(() => performance.getEntriesByName(url).length, 'the 503 to come back');
   }
   el.remove();
-  return { key, removedAt: Date.now(), events, eventsAtRemoval: events.length };
+  const removedAt = Date.now();
+  return { key, removedAt, quietBy: removedAt + actsWithin, events, eventsAtRemoval: events.length };
 }
 
 describe(`leaks: ${CYCLES} mount/unmount cycles with fetches in flight`, () => {
+  useTiming(TIMING);
+  // The cycles' frames come and go by the hundred (counted before and after with this one).
+  keepEmbedSiteAlive();
   const prefix = `${uid('leak')}-`;
   const cycles: Cycle[] = [];
   let listenersBefore: number | false;
@@ -81,6 +114,8 @@ describe(`leaks: ${CYCLES} mount/unmount cycles with fetches in flight`, () => {
 
   before(async function () {
     this.timeout(180000);
+    // Every cycle's fetch is looked up by its URL: room for all of them, and the page's other fetches.
+    performance.setResourceTimingBufferSize(CYCLES * 10);
     listenersBefore = await listeners();
     iframesBefore = await iframes();
     for (let i = 0; i < CYCLES; i += BATCH) {
@@ -90,10 +125,11 @@ describe(`leaks: ${CYCLES} mount/unmount cycles with fetches in flight`, () => {
   });
 
   it('no timer of a removed element acts: no event and no further attempt once the longest has run out', async function () {
-    this.timeout(timing.silentFrameMs + 60000);
-    const lastRemoval = Math.max(...cycles.map((c) => c.removedAt));
-    // The silent-frame check's 15 s are the longest; a retry would come within 10 s.
-    await sleep(lastRemoval + timing.silentFrameMs + TIMER_SLACK_MS - Date.now());
+    const quietBy = Math.max(...cycles.map((c) => c.quietBy)) + TIMER_SLACK_MS;
+    this.timeout(quietBy - Date.now() + 60000);
+    // No event can mark a timer that must never fire: only letting the longest of them run
+    // out shows that none did (the cycles' timers ran out while the later ones ran, mostly).
+    await sleep(quietBy - Date.now());
     const late = cycles.filter((c) => c.events.length > c.eventsAtRemoval);
     expect(
       late.map((c) => `${c.key}: ${c.events.slice(c.eventsAtRemoval).join(', ')}`),
