@@ -18,7 +18,6 @@ export default defineConfig({
   // root, or the file PLAYWRIGHT_JUNIT_OUTPUT_FILE names.
   reporter: [
     ['list'],
-    ['../../scripts/playwright-summary-reporter.mjs'],
     [
       'junit',
       {
