@@ -5,7 +5,7 @@
 // fakes in test/support. The runner answers on localhost and 127.0.0.1 alike: two origins,
 // so the test page (localhost) and the fake Spotnana frame (127.0.0.1) are cross-origin.
 //
-//   npx wtr                          every file in every engine found
+//   npx wtr                          every file in every engine found, the engines at once
 //   npx wtr --group firefox          one engine (`default` is Chromium)
 //   npx wtr --files <file>           one file, in every engine
 //   GREP='<words>' npx wtr ...       only the tests whose full title holds the words
@@ -148,9 +148,6 @@ function junitResults() {
 
 const files = ['test/element/**/*.test.ts', 'test/security/**/*.test.ts', 'test/frameworks/**/*.test.ts'];
 
-/** `--group NAME` on the command line: one engine alone may use both cores. */
-const oneGroup = process.argv.some((arg) => arg === '--group' || arg.startsWith('--group='));
-
 // The other engines run the same files (and a `--files` given on the command line), with the
 // few tests that need the DevTools protocol skipped one by one. Groups take no `files` of
 // their own, so that a focused run stays focused in every engine.
@@ -187,10 +184,14 @@ export default {
     esbuildPlugin({ tsx: true, target: 'es2022', tsconfig: 'test/frameworks/tsconfig.json' }),
     frameworksPlugin(),
   ],
-  // With other engines alongside, one page per browser; alone, two pages.
+  // Every engine at once (the runner's default is two browsers at a time): most of a browser
+  // test's time is spent waiting on frames, timers and the network, not on the cores.
+  concurrentBrowsers: 3,
+  // Two pages in Chromium, alone or beside the other engines (one page each): its files take
+  // the longest (the tests that only the DevTools protocol can answer run there).
   browsers: [
     chromeLauncher({
-      concurrency: oneGroup || !groups.length ? 2 : 1,
+      concurrency: 2,
       launchOptions: { executablePath, headless: true, args: chromeArgs },
     }),
   ],
