@@ -5,10 +5,12 @@
 // fakes in test/support. The runner answers on localhost and 127.0.0.1 alike: two origins,
 // so the test page (localhost) and the fake Spotnana frame (127.0.0.1) are cross-origin.
 //
-//   npx wtr                          every file in every engine found
+//   npx wtr                          every file in every engine found, the engines at once
 //   npx wtr --group firefox          one engine (`default` is Chromium)
 //   npx wtr --files <file>           one file, in every engine
 //   GREP='<words>' npx wtr ...       only the tests whose full title holds the words
+//
+// The results are also written as JUnit XML: test-results/browser.xml, or WTR_JUNIT_FILE.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import * as puppeteerCore from 'puppeteer-core';
@@ -23,6 +25,7 @@ import {
 import { webkitLauncher } from './scripts/webkit-launcher.mjs';
 import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
+import { junitReporter } from '@web/test-runner-junit-reporter';
 import { fakeSpotnana } from './test/support/fake-spotnana.mjs';
 import { frameworksPlugin } from './test/frameworks/support/frameworks-plugin.mjs';
 
@@ -105,10 +108,45 @@ const jsHeap = devToolsCommand('js-heap', async (cdp) => {
  */
 const literalPattern = (words) => words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll('<', '\\x3c');
 
-const files = ['test/element/**/*.test.ts', 'test/security/**/*.test.ts', 'test/frameworks/**/*.test.ts'];
+/** The name of the failed test that stands for a file that failed outside its tests. */
+const FILE_ITSELF = '(the test file itself)';
 
-/** `--group NAME` on the command line: one engine alone may use both cores. */
-const oneGroup = process.argv.some((arg) => arg === '--group' || arg.startsWith('--group='));
+/**
+ * A test file's results as the JUnit reporter needs them: it writes only the tests inside a
+ * `describe` (the others go in one without a name) and counts a test as failed only with an
+ * error; a file that failed outside its tests (it did not load, a hook threw, the browser
+ * crashed) becomes one failed test named after the file, with the first error.
+ */
+function completeResults(session) {
+  const results = session.testResults ?? { name: '', suites: [], tests: [] };
+  const withError = (suite) => ({
+    ...suite,
+    tests: suite.tests.map((t) => (t.passed || t.skipped || t.error ? t : { ...t, error: { message: 'failed' } })),
+    suites: suite.suites.map(withError),
+  });
+  const anyFailed = (suite) => suite.tests.some((t) => !t.passed && !t.skipped) || suite.suites.some(anyFailed);
+  const suites = results.suites.map(withError);
+  if (results.tests.length) suites.unshift(withError({ name: '', suites: [], tests: results.tests }));
+  if (session.passed === false && !anyFailed(results)) {
+    const error = session.errors.find((e) => e.message) ?? { message: 'the test file did not finish' };
+    suites.push({ name: '', suites: [], tests: [{ name: FILE_ITSELF, passed: false, skipped: false, error }] });
+  }
+  return { ...session, testResults: { ...results, tests: [], suites } };
+}
+
+/**
+ * JUnit XML of the run, for scripts/test.mjs and CI: test-results/browser.xml, or the file that
+ * WTR_JUNIT_FILE names.
+ */
+function junitResults() {
+  const junit = junitReporter({ outputPath: process.env.WTR_JUNIT_FILE || 'test-results/browser.xml' });
+  return {
+    onTestRunFinished: ({ sessions, ...rest }) =>
+      junit.onTestRunFinished({ ...rest, sessions: sessions.map(completeResults) }),
+  };
+}
+
+const files = ['test/element/**/*.test.ts', 'test/security/**/*.test.ts', 'test/frameworks/**/*.test.ts'];
 
 // The other engines run the same files (and a `--files` given on the command line), with the
 // few tests that need the DevTools protocol skipped one by one. Groups take no `files` of
@@ -146,10 +184,14 @@ export default {
     esbuildPlugin({ tsx: true, target: 'es2022', tsconfig: 'test/frameworks/tsconfig.json' }),
     frameworksPlugin(),
   ],
-  // With other engines alongside, one page per browser; alone, two pages.
+  // Every engine at once (the runner's default is two browsers at a time): most of a browser
+  // test's time is spent waiting on frames, timers and the network, not on the cores.
+  concurrentBrowsers: 3,
+  // Two pages in Chromium, alone or beside the other engines (one page each): its files take
+  // the longest (the tests that only the DevTools protocol can answer run there).
   browsers: [
     chromeLauncher({
-      concurrency: oneGroup || !groups.length ? 2 : 1,
+      concurrency: 2,
       launchOptions: { executablePath, headless: true, args: chromeArgs },
     }),
   ],
@@ -157,7 +199,7 @@ export default {
   // deadline of its own): generous, so that a loaded 2-core machine is not a failure.
   // GREP=<words>: only the tests whose full title holds them, as written (a focused run).
   testFramework: { config: { timeout: 90000, ...(process.env.GREP && { grep: literalPattern(process.env.GREP) }) } },
-  reporters: [defaultReporter(), summaryReporter()],
+  reporters: [defaultReporter(), summaryReporter(), junitResults()],
   // A file whose tests each run into their time-out still finishes, and names them.
   testsFinishTimeout: 900000,
   // A loaded 2-core CI machine running two browsers may take a while to open a page.

@@ -4,17 +4,25 @@
 //      FIREFOX_PATH or WEBKIT_DRIVER_PATH that leads nowhere, stops here with a hint.
 //   2. One build (`npm run build`).
 //   3. `typecheck`, `lint` and every `test:*` script of package.json, each run even when an
-//      earlier one failed; `test:browser` once per engine found (Chromium, Firefox, WebKit).
-//   4. One summary line per suite (its passed, failed and skipped counts, and its time), each
-//      failed test named under its suite's line, then a last line `N passed, N failed`, and a
-//      non-zero exit when anything failed: the end of a long log says what failed.
+//      earlier one failed, in two lanes side by side: the browser tests in every engine found
+//      (Chromium, Firefox, WebKit; one Web Test Runner run for all of them) in one lane, the
+//      other suites one after another in the other. Each suite's output is printed whole when
+//      it ends, so that the log reads one suite at a time.
+//   4. Each test runner writes JUnit XML into test-results/ (git-ignored), and the counts and
+//      the failed tests are read from there. A suite that exits non-zero with no failed test in
+//      its results, or that writes none, has failed all the same, with the reason said.
+//   5. One summary line per suite (its passed, failed and skipped counts, and its time), each
+//      failed test named under it (file, title, its error's first line) with a command that
+//      runs it alone, then a last line `N passed, N failed`, and a non-zero exit when anything
+//      failed: the end of a long log says what failed and how to run it again.
 //
 // `node scripts/test.mjs [--no-build] [name...]` runs only the suites whose name contains one
 // of the names (e.g. `node scripts/test.mjs --no-build node webkit`).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { delimiter, dirname } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readResults } from './junit-results.mjs';
 import {
   browserPathProblems,
   chromeHint,
@@ -30,8 +38,10 @@ const CHECKS = ['typecheck', 'lint'];
 /** Scripts that run others (this runner) and so are not suites of their own. */
 const RUNS_THIS_RUNNER = /scripts\/test\.mjs/;
 const MS_PER_S = 1000;
-/** Failed tests named in the summary, per suite (the log above has them all). */
+/** Failed tests named in the summary, per suite (its output above has them all). */
 const FAILURES_SHOWN = 20;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = 'test-results';
 
 // Under `npm test`, `node` is the first on npm's PATH, which puts node_modules/.bin first: a
 // dependency's own `node` bin would run everything. Run on the Node that runs npm instead.
@@ -41,6 +51,7 @@ if (npmNode && npmNode !== process.execPath) {
   child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   await new Promise(() => {}); // the child's exit ends this process
 }
+process.chdir(ROOT);
 
 const args = process.argv.slice(2);
 const build = !args.includes('--no-build');
@@ -50,49 +61,78 @@ const filters = args.filter((arg) => !arg.startsWith('--'));
 const problems = browserPathProblems();
 if (problems.length) fail(problems.join('\n'));
 if (!findChrome()) fail(chromeHint);
-const engines = [{ name: 'chromium', group: 'default' }];
+/** The engines of the browser tests: `group` is Web Test Runner's, `browser` the name its results give. */
+const engines = [{ name: 'chromium', group: 'default', browser: /chrom/i }];
 const missing = [];
-if (findFirefox()) engines.push({ name: 'firefox', group: 'firefox' });
+if (findFirefox()) engines.push({ name: 'firefox', group: 'firefox', browser: /firefox/i });
 else missing.push({ name: 'firefox', hint: firefoxHint });
-if (findWebKit()) engines.push({ name: 'webkit', group: 'webkit' });
+if (findWebKit()) engines.push({ name: 'webkit', group: 'webkit', browser: /webkit/i });
 else missing.push({ name: 'webkit', hint: webkitHint });
 for (const { hint } of missing) console.warn(`Warning: ${hint}`);
 
-// The suites, in order.
-const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+// The suites, in order, and the runs (processes) that run them.
+const { scripts } = JSON.parse(readFileSync('package.json', 'utf8'));
 const names = [
   ...CHECKS.filter((name) => scripts[name]),
   ...Object.keys(scripts).filter((name) => name.startsWith('test:')),
-];
-const suites = names
-  .filter((name) => !RUNS_THIS_RUNNER.test(scripts[name]))
-  .flatMap((name) =>
-    name === 'test:browser'
-      ? engines.map((engine) => ({ label: `${name} (${engine.name})`, script: name, extra: ['--group', engine.group] }))
-      : [{ label: name, script: name, extra: [] }],
-  )
-  .filter((suite) => !filters.length || filters.some((filter) => suite.label.includes(filter)));
+].filter((name) => !RUNS_THIS_RUNNER.test(scripts[name]));
+const chosen = (label) => !filters.length || filters.some((filter) => label.includes(filter));
 
-const results = [];
-let current;
+/** The browser lane: one run for every engine chosen, or one per engine when only some are. */
+const browserRuns = [];
+/** The other lane: every other suite, in package.json's order. */
+const otherRuns = [];
+for (const name of names) {
+  if (name !== 'test:browser') {
+    if (chosen(name)) otherRuns.push(makeRun(name, [{ label: name }]));
+    continue;
+  }
+  const picked = engines.filter((engine) => chosen(`${name} (${engine.name})`));
+  if (picked.length && picked.length === engines.length) {
+    browserRuns.push(makeRun(name, picked.map(enginePart), { file: `${RESULTS}/browser.xml` }));
+  } else {
+    for (const engine of picked) {
+      browserRuns.push(
+        makeRun(name, [enginePart(engine)], {
+          extra: ['--group', engine.group],
+          file: `${RESULTS}/browser-${engine.name}.xml`,
+        }),
+      );
+    }
+  }
+}
+function enginePart(engine) {
+  return { label: `test:browser (${engine.name})`, engine };
+}
+
+const running = new Set();
 process.on('SIGINT', () => {
-  current?.kill('SIGINT');
+  for (const child of running) stop(child);
   process.exit(130);
 });
 
+const started = Date.now();
+const results = [];
+
 // 2. One build.
 if (build) {
-  const result = await run({ label: 'build', script: 'build', extra: [] });
-  if (result.failed) {
+  const result = await execute(makeRun('build', [{ label: 'build' }]));
+  if (result.parts.some((part) => part.failed)) {
     summary();
     process.exit(1);
   }
 }
 
-// 3. Every suite, whatever the ones before did.
-for (const suite of suites) await run(suite);
+// 3. Every suite, whatever the ones before did: the lanes side by side.
+mkdirSync(RESULTS, { recursive: true });
+const lanes = [browserRuns, otherRuns].filter((lane) => lane.length);
+await Promise.all(
+  lanes.map(async (lane) => {
+    for (const run of lane) await execute(run);
+  }),
+);
 
-// 4. The summary.
+// 4. and 5. The summary.
 const failed = summary();
 process.exit(failed ? 1 : 0);
 
@@ -102,111 +142,101 @@ function fail(message) {
 }
 
 /**
- * Runs one package.json script as `npm run` would (node_modules/.bin on the PATH), except that
- * `node` stays the Node that runs this runner: a dependency with a `node` bin of its own (an
- * older Node release to test against) must not silently become every suite's Node. Its output
- * is passed through as it comes, and read for its counts.
+ * One process: a package.json script (plus `extra` arguments) and the suites (`parts`) whose
+ * results it gives. Its JUnit files: each `--test-reporter-destination` of the script that
+ * names one (node:test), and the one Web Test Runner or Playwright is told to write.
  */
-async function run(suite) {
-  const command = [scripts[suite.script], ...suite.extra].join(' ');
-  console.log(`\n━━ ${suite.label} ━━\n$ ${command}`);
-  const started = Date.now();
-  const bin = fileURLToPath(new URL('../node_modules/.bin', import.meta.url));
+function makeRun(script, parts, { extra = [], file } = {}) {
+  const command = [scripts[script], ...extra].join(' ');
+  const env = {};
+  const junit = [...command.matchAll(/--test-reporter-destination[= ](\S+\.xml)\b/g)].map(([, path]) => ({
+    path,
+    kind: 'node',
+    files: testFilesBefore(command, path),
+  }));
+  if (/(^|&& *)wtr\b/.test(command)) {
+    env.WTR_JUNIT_FILE = file ?? `${RESULTS}/${script.replace(/^test:/, '')}.xml`;
+    junit.push({ path: env.WTR_JUNIT_FILE, kind: 'wtr' });
+  }
+  const playwright = /playwright test -c (\S+)/.exec(command);
+  if (playwright) {
+    env.PLAYWRIGHT_JUNIT_OUTPUT_FILE = join(ROOT, `${RESULTS}/${script.replace(/^test:/, '')}-playwright.xml`);
+    junit.push({ path: relative(ROOT, env.PLAYWRIGHT_JUNIT_OUTPUT_FILE), kind: 'playwright', config: playwright[1] });
+  }
+  return { script, command, env, junit, parts };
+}
+
+/** The test files (or their globs) of the node:test command, in a script, that writes `destination`. */
+function testFilesBefore(command, destination) {
+  const step = command.split('&&').find((part) => part.includes(destination)) ?? '';
+  return step.split(/\s+/).filter((word) => /\.ts$/.test(word) && !word.startsWith('-'));
+}
+
+/**
+ * Runs one process as `npm run` would (node_modules/.bin on the PATH), except that `node`
+ * stays the Node that runs this runner: a dependency with a `node` bin of its own (an older
+ * Node release to test against) must not silently become every suite's Node. Its output is
+ * kept and printed whole when it ends; then its results are read.
+ */
+async function execute(run) {
+  const label = run.parts.map((part) => part.label).join(', ');
+  console.log(`┄┄ ${label}: started ┄┄`);
+  const begun = Date.now();
+  const bin = join(ROOT, 'node_modules/.bin');
   const path = [dirname(process.execPath), bin, process.env.PATH].join(delimiter);
-  const child = spawn(command, { stdio: ['ignore', 'pipe', 'pipe'], shell: true, env: { ...process.env, PATH: path } });
-  current = child;
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    process.stdout.write(chunk);
-    output += chunk;
+  for (const { path: file } of run.junit) rmSync(file, { force: true });
+  const child = spawn(run.command, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    shell: true,
+    detached: true, // a process group of its own, stopped whole on Ctrl-C
+    env: { ...process.env, PATH: path, ...run.env },
   });
-  child.stderr.on('data', (chunk) => {
-    process.stderr.write(chunk);
-    output += chunk;
-  });
+  running.add(child);
+  const output = [];
+  child.stdout.on('data', (chunk) => output.push(chunk));
+  child.stderr.on('data', (chunk) => output.push(chunk));
   const code = await new Promise((resolve) => child.on('close', (exitCode, signal) => resolve(exitCode ?? signal)));
-  current = undefined;
-  const text = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''); // eslint-disable-line no-control-regex
-  const result = {
-    label: suite.label,
-    seconds: (Date.now() - started) / MS_PER_S,
-    failures: failures(text),
-    ...counts(text, code),
-  };
+  running.delete(child);
+  const seconds = (Date.now() - begun) / MS_PER_S;
+  process.stdout.write(`\n━━ ${label} ━━\n$ ${run.command}\n`);
+  process.stdout.write(Buffer.concat(output));
+  process.stdout.write(`━━ ${label}: exit ${code}, ${seconds.toFixed(1)} s ━━\n`);
+  const result = { run, seconds, parts: readResults(run, code) };
   results.push(result);
   return result;
 }
 
-/**
- * A suite's counts, from the summary lines its runner prints: Web Test Runner's (through
- * scripts/wtr-summary-reporter.mjs) and Playwright's (through scripts/playwright-summary-reporter.mjs),
- * in one form; node:test's (spec or TAP). A suite may print both kinds (test:examples): they add up. A suite without counts (a type
- * check, a lint) counts as one check. A non-zero exit with no failure counted is one failure.
- */
-function counts(text, code) {
-  const total = { passed: 0, failed: 0, skipped: 0, counted: false };
-  for (const [, passed, failed, skipped] of text.matchAll(
-    /^\S[^:\n]*: (\d+) passed, (\d+) failed, (\d+) skipped \(\d+ files?\)$/gm,
-  )) {
-    add(total, +passed, +failed, +skipped);
+function stop(child) {
+  try {
+    process.kill(-child.pid, 'SIGINT');
+  } catch {
+    // already gone
   }
-  const node = (name) => [...text.matchAll(new RegExp(`^(?:ℹ|#) ${name} (\\d+)$`, 'gm'))].map((m) => +m[1]);
-  const pass = node('pass');
-  if (pass.length) {
-    const sum = (list) => list.reduce((a, b) => a + b, 0);
-    add(total, sum(pass), sum(node('fail')) + sum(node('cancelled')), sum(node('skipped')) + sum(node('todo')));
-  }
-  if (!total.counted) add(total, code === 0 ? 1 : 0, code === 0 ? 0 : 1, 0);
-  else if (code !== 0 && total.failed === 0) total.failed = 1;
-  return total;
-}
-
-/**
- * The failed tests a suite's output names: the `✖` lines under Web Test Runner's and Playwright's
- * count lines (scripts/wtr-summary-reporter.mjs, scripts/playwright-summary-reporter.mjs), and node:test's "failing tests" list (spec reporter): the
- * file and line, the test's name and its error's first line.
- */
-function failures(text) {
-  const found = [...text.matchAll(/^\S[^:\n]*: \d+ passed, \d+ failed.*\n((?: {2}✖ .*\n?)*)/gm)].flatMap(([, lines]) =>
-    lines
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => line.trim().slice(2)),
-  );
-  for (const [, where, name, error] of text.matchAll(/^test at (\S+)\n✖ (.+?)(?: \([\d.]+ms\))?\n\s*(.*)$/gm)) {
-    found.push(`${where} › ${name}: ${error}`);
-  }
-  return [...new Set(found)];
-}
-
-function add(total, passed, failed, skipped) {
-  total.passed += passed;
-  total.failed += failed;
-  total.skipped += skipped;
-  total.counted = true;
 }
 
 /** Prints one line per suite and the totals; returns the number of failures. */
 function summary() {
-  const width = Math.max(
-    ...results.map((r) => r.label.length),
-    ...missing.map((m) => `test:browser (${m.name})`.length),
-  );
+  const parts = results.flatMap((result) => result.parts.map((part) => ({ ...part, seconds: result.seconds })));
+  const width = Math.max(...parts.map((p) => p.label.length), ...missing.map((m) => `test:browser (${m.name})`.length));
   console.log('\n━━ summary ━━');
   let passed = 0;
   let failed = 0;
-  for (const r of results) {
-    passed += r.passed;
-    failed += r.failed;
-    const status = r.failed ? 'FAIL' : 'ok  ';
+  for (const p of parts) {
+    passed += p.passed;
+    failed += p.failed;
+    const status = p.failed ? 'FAIL' : 'ok  ';
     console.log(
-      `${status} ${r.label.padEnd(width)}  ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped  ${r.seconds.toFixed(1)} s`,
+      `${status} ${p.label.padEnd(width)}  ${p.passed} passed, ${p.failed} failed, ${p.skipped} skipped  ${p.seconds.toFixed(1)} s`,
     );
-    for (const failure of r.failures.slice(0, FAILURES_SHOWN)) console.log(`       ✖ ${failure}`);
-    if (r.failures.length > FAILURES_SHOWN)
-      console.log(`       … and ${r.failures.length - FAILURES_SHOWN} more above`);
+    for (const f of p.failures.slice(0, FAILURES_SHOWN)) {
+      console.log(`     ✖ ${f.file ? `${f.file} › ` : ''}${f.title}`);
+      if (f.error) console.log(`       ${f.error}`);
+      console.log(`       run alone: ${f.alone}${f.note ? `  ${f.note}` : ''}`);
+    }
+    if (p.failures.length > FAILURES_SHOWN) console.log(`     … and ${p.failures.length - FAILURES_SHOWN} more above`);
   }
   for (const m of missing) console.log(`skip ${`test:browser (${m.name})`.padEnd(width)}  not run: ${m.hint}`);
+  console.log(`wall time ${((Date.now() - started) / MS_PER_S).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed;
 }

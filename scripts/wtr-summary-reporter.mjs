@@ -2,10 +2,10 @@
 //   Chromium: 230 passed, 0 failed, 3 skipped (16 files)
 // and, under it, one line per failure:
 //   ✖ test/element/lifecycle.test.ts › removal › mid-fetch: ...: AssertionError: expected [] to ...
-// for people, and for scripts/test.mjs, which reads these lines into its summary (so that the
-// end of a long log still says what failed). A test file that failed outside its tests (it did
-// not load, a hook threw, the browser crashed) counts as one failure, so that the counts never
-// look green when the run was not.
+// for people: the end of a long log still says what failed (machines read the JUnit XML that
+// web-test-runner.config.mjs writes). A test file that failed outside its tests (it did not
+// load, a hook threw, the browser crashed) counts as one failure, so that the counts never look
+// green when the run was not.
 import { relative } from 'node:path';
 
 /** How much of an error message a failure line keeps: its first line, cut to this length. */

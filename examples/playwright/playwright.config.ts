@@ -1,6 +1,7 @@
 // Playwright for the example: Chromium as installed on the machine (no browser download),
 // headless. In your project, point executablePath at your Chrome or Chromium (or leave it out
 // and let `npx playwright install chromium` provide Playwright's own).
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { findChrome } from '../../scripts/find-chrome.mjs';
 
@@ -13,7 +14,19 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   forbidOnly: !!process.env.CI,
-  reporter: [['list'], ['../../scripts/playwright-summary-reporter.mjs']],
+  // JUnit XML beside the list, for CI (npm test reads it): test-results/ at the repository's
+  // root, or the file PLAYWRIGHT_JUNIT_OUTPUT_FILE names.
+  reporter: [
+    ['list'],
+    [
+      'junit',
+      {
+        outputFile:
+          process.env.PLAYWRIGHT_JUNIT_OUTPUT_FILE ||
+          fileURLToPath(new URL('../../test-results/playwright.xml', import.meta.url)),
+      },
+    ],
+  ],
   use: {
     browserName: 'chromium',
     headless: true,
