@@ -244,6 +244,8 @@ describe('several elements on one page', () => {
     await postedBefore(frameOf(b.el)!.contentWindow!, "b's marker");
     expect(ra.data.payload.accessToken).to.equal(`at-${a.key}-1`);
     expect(rb.data.payload.accessToken).to.equal(`at-${b.key}-1`);
+    expect(await responses(a.id)).to.have.length(1);
+    expect(await responses(b.id)).to.have.length(1);
     expect(ofType(a.events, 'spotnana-token-request')).to.have.length(1);
     expect(ofType(b.events, 'spotnana-token-request')).to.have.length(1);
     // Each frame's next round trip: an answer to the other's first request would have come

@@ -305,22 +305,30 @@ describe('fetchTokens: network errors and timeouts', () => {
     expect(await attempts(key)).to.equal(3);
   });
 
+  // An attempt that the client gives up before its request has reached the server is not
+  // logged: token-timeout leaves each request time to arrive on a loaded machine (at 300 ms,
+  // one of three attempts once went missing under load).
+  const ARRIVAL_TIMEOUT = 1000;
+
   it('an endpoint that never answers is timeout after 3 attempts of token-timeout each', async () => {
-    const { key, promise, started } = call('hang', { timeout: 300 });
+    const { key, promise, started } = call('hang', { timeout: ARRIVAL_TIMEOUT });
     expectTokenError(await rejection(promise), 'token-endpoint', 'timeout');
     expect(await attempts(key)).to.equal(3);
-    // 3 × 300 ms of attempts + at least ½ + 1 × retryBackoffMs of backoff
-    expect(Date.now() - started).to.be.at.least(3 * 300 + leastBackoffs() - 10);
+    // 3 token-timeouts of attempts + at least ½ + 1 × retryBackoffMs of backoff
+    expect(Date.now() - started).to.be.at.least(3 * ARRIVAL_TIMEOUT + leastBackoffs() - 10);
   });
 
   it('the timeout covers the body too: headers at once, then a body slower than the timeout, is timeout', async () => {
-    const { key, promise } = call('trickle:200', { timeout: 300 });
+    // A byte every 400 ms: the body of about 60 bytes would take 24 s.
+    const { key, promise } = call('trickle:400', { timeout: ARRIVAL_TIMEOUT });
     expectTokenError(await rejection(promise), 'token-endpoint', 'timeout', undefined, key);
     expect(await attempts(key)).to.equal(3);
   });
 
   it('each attempt has its own timeout: a hang, then a good answer, succeeds', async () => {
-    const { key, promise } = call('hang,ok', { timeout: 1000 });
+    // The second attempt's whole round trip must fit in token-timeout: at 1000 ms it once did
+    // not under load.
+    const { key, promise } = call('hang,ok', { timeout: 2000 });
     expect(await promise).to.deep.equal({ accessToken: `at-${key}-2`, refreshToken: `rt-${key}-2`, expiresIn: 3600 });
   });
 });
