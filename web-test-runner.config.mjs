@@ -148,6 +148,17 @@ function junitResults() {
 
 const files = ['test/element/**/*.test.ts', 'test/security/**/*.test.ts', 'test/frameworks/**/*.test.ts'];
 
+/**
+ * Each page as the launcher makes it, with a longer bound on its navigations: the launcher opens
+ * each test file with `goto`, which waits for the page's load event, 30 s at most by default; a
+ * loaded 2-core machine running every engine at once may take longer.
+ */
+const createPage = async ({ context }) => {
+  const page = await context.newPage();
+  page.setDefaultNavigationTimeout(120000);
+  return page;
+};
+
 // The other engines run the same files (and a `--files` given on the command line), with the
 // few tests that need the DevTools protocol skipped one by one. Groups take no `files` of
 // their own, so that a focused run stays focused in every engine.
@@ -161,6 +172,7 @@ if (firefoxPath) {
       chromeLauncher({
         puppeteer: puppeteerCore,
         concurrency: 1,
+        createPage,
         launchOptions: { browser: 'firefox', executablePath: firefoxPath, headless: true },
       }),
     ],
@@ -192,6 +204,7 @@ export default {
   browsers: [
     chromeLauncher({
       concurrency: 2,
+      createPage,
       launchOptions: { executablePath, headless: true, args: chromeArgs },
     }),
   ],

@@ -106,10 +106,16 @@ function enginePart(engine) {
 }
 
 const running = new Set();
-process.on('SIGINT', () => {
-  for (const child of running) stop(child);
-  process.exit(130);
-});
+// The suites run in process groups of their own: Ctrl-C or a CI's SIGTERM is passed on to each.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
+  process.on(signal, () => {
+    for (const child of running) stop(child, signal);
+    process.exit(code);
+  });
+}
 
 const started = Date.now();
 const results = [];
@@ -188,7 +194,7 @@ async function execute(run) {
   const child = spawn(run.command, {
     stdio: ['ignore', 'pipe', 'pipe'],
     shell: true,
-    detached: true, // a process group of its own, stopped whole on Ctrl-C
+    detached: true, // a process group of its own, stopped whole on a signal
     env: { ...process.env, PATH: path, ...run.env },
   });
   running.add(child);
@@ -206,9 +212,9 @@ async function execute(run) {
   return result;
 }
 
-function stop(child) {
+function stop(child, signal) {
   try {
-    process.kill(-child.pid, 'SIGINT');
+    process.kill(-child.pid, signal);
   } catch {
     // already gone
   }
