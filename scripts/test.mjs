@@ -91,7 +91,8 @@ for (const name of names) {
   }
   const picked = engines.filter((engine) => chosen(`${name} (${engine.name})`));
   if (!serial && picked.length && picked.length === engines.length) {
-    browserRuns.push(makeRun(name, picked.map(enginePart), { file: `${RESULTS}/browser.xml` }));
+    // Not test-results/browser.xml, which any other `wtr` (one inside the node tests) writes.
+    browserRuns.push(makeRun(name, picked.map(enginePart), { file: `${RESULTS}/browser-engines.xml` }));
   } else {
     for (const engine of picked) {
       browserRuns.push(
