@@ -215,6 +215,8 @@ export default {
   reporters: [defaultReporter(), summaryReporter(), junitResults()],
   // A file whose tests each run into their time-out still finishes, and names them.
   testsFinishTimeout: 900000,
-  // A loaded 2-core CI machine running two browsers may take a while to open a page.
+  // A loaded 2-core CI machine running every engine at once may take a while to open a page,
+  // and to start a test file's script in it (20 s by default: too short there for WebKit).
   browserStartTimeout: 120000,
+  testsStartTimeout: 120000,
 };

@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** How much of an error's first line is kept. */
@@ -26,7 +26,7 @@ const parser = new XMLParser({
   attributeNamePrefix: '',
   cdataPropName: '#cdata',
   parseTagValue: false,
-  isArray: (name) => ['testsuite', 'testcase', 'property', 'failure', 'error', 'skipped'].includes(name),
+  isArray: (name) => ['testsuite', 'undefined', 'testcase', 'property', 'failure', 'error', 'skipped'].includes(name),
 });
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A word for a POSIX shell: in single quotes, each `'` written as `'\\''`. */
@@ -59,7 +59,18 @@ export function readResults(run, code) {
       });
       continue;
     }
-    const xml = parser.parse(readFileSync(junit.path, 'utf8'));
+    const text = readFileSync(junit.path, 'utf8');
+    const valid = XMLValidator.validate(text);
+    if (valid !== true) {
+      // A runner stopped while it wrote: the counts below may be short.
+      parts[0].failed++;
+      parts[0].failures.push({
+        title: `${junit.path} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`,
+        error: `its counts may be short${summaryLine(text)}: see the suite's output above`,
+        alone,
+      });
+    }
+    const xml = parser.parse(text);
     const cases = testCases(xml.testsuites ?? xml);
     for (const testCase of cases) {
       const part = parts.find((p) => !p.engine || p.engine.browser.test(testCase.browser ?? '')) ?? parts[0];
@@ -90,6 +101,14 @@ export function readResults(run, code) {
   return parts;
 }
 
+/** node:test's own totals, from the comments that end its JUnit file: `; node:test counted tests 264, pass 261, …`. */
+function summaryLine(text) {
+  const totals = [...text.matchAll(/<!-- (tests|pass|fail|cancelled|skipped|todo) (\d+) -->/g)].map(
+    ([, name, count]) => `${name} ${count}`,
+  );
+  return totals.length ? `; node:test counted ${totals.join(', ')}` : '';
+}
+
 /**
  * Every `<testcase>` under a JUnit element: its attributes, the names of the `<testsuite>`s
  * around it, its browser (Web Test Runner's), and its failure or error, if any.
@@ -109,7 +128,8 @@ function testCases(element, suites = [], browser) {
       },
     };
   });
-  for (const suite of element.testsuite ?? []) {
+  // node:test writes the suites of a test file that was stopped midway as <undefined> elements.
+  for (const suite of [...(element.testsuite ?? []), ...(element.undefined ?? [])]) {
     const properties = suite.properties?.[0]?.property ?? suite.properties?.property;
     const name = properties?.find((p) => p.$?.name === 'browser.name')?.$.value ?? browser;
     // Web Test Runner names each file's <testsuite> after its browser and file, not a `describe`.
@@ -167,10 +187,15 @@ function describeFailure(junit, testCase, cases, engine) {
   // node:test: a file that failed outside its tests is a test named after the file.
   if (name.startsWith(ROOT)) {
     const file = relative(ROOT, name);
+    const [, exitCode, signal] = /exitCode: (\w+), signal: '?(\w+)/.exec(details) ?? [];
+    const ended =
+      signal && signal !== 'null'
+        ? `its process ended on ${signal}`
+        : exitCode && `its process exited with ${exitCode}`;
     return {
       file,
       title: 'the file failed outside its tests',
-      error: 'see its output above',
+      error: `${ended ? `${ended}: ` : ''}see the suite's output above`,
       alone: `node --import tsx --test --test-reporter=spec ${file}`,
     };
   }

@@ -16,8 +16,9 @@
 //      runs it alone, then a last line `N passed, N failed`, and a non-zero exit when anything
 //      failed: the end of a long log says what failed and how to run it again.
 //
-// `node scripts/test.mjs [--no-build] [name...]` runs only the suites whose name contains one
-// of the names (e.g. `node scripts/test.mjs --no-build node webkit`).
+// `node scripts/test.mjs [--no-build] [--serial] [name...]` runs only the suites whose name
+// contains one of the names (e.g. `node scripts/test.mjs --no-build node webkit`); `--serial`
+// runs every suite and engine one after another, as on a machine too busy for more.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
@@ -55,6 +56,7 @@ process.chdir(ROOT);
 
 const args = process.argv.slice(2);
 const build = !args.includes('--no-build');
+const serial = args.includes('--serial');
 const filters = args.filter((arg) => !arg.startsWith('--'));
 
 // 1. Browsers, before anything slow.
@@ -88,8 +90,9 @@ for (const name of names) {
     continue;
   }
   const picked = engines.filter((engine) => chosen(`${name} (${engine.name})`));
-  if (picked.length && picked.length === engines.length) {
-    browserRuns.push(makeRun(name, picked.map(enginePart), { file: `${RESULTS}/browser.xml` }));
+  if (!serial && picked.length && picked.length === engines.length) {
+    // Not test-results/browser.xml, which any other `wtr` (one inside the node tests) writes.
+    browserRuns.push(makeRun(name, picked.map(enginePart), { file: `${RESULTS}/browser-engines.xml` }));
   } else {
     for (const engine of picked) {
       browserRuns.push(
@@ -131,7 +134,7 @@ if (build) {
 
 // 3. Every suite, whatever the ones before did: the lanes side by side.
 mkdirSync(RESULTS, { recursive: true });
-const lanes = [browserRuns, otherRuns].filter((lane) => lane.length);
+const lanes = (serial ? [[...otherRuns, ...browserRuns]] : [browserRuns, otherRuns]).filter((lane) => lane.length);
 await Promise.all(
   lanes.map(async (lane) => {
     for (const run of lane) await execute(run);
