@@ -35,34 +35,42 @@ interface IframeCounts {
 const iframes = () => executeServerCommand<IframeCounts | false, undefined>('detached-iframes');
 
 /**
- * The cycles removed once their frame has loaded (so that the silent-frame timer runs too): the
- * first ones, one in five, so that their longer waits (below) run out while the others run.
+ * The cycles removed once their frame has loaded (so that the silent-frame timer runs too): one
+ * in five of the first hundred.
  */
 const loadsFirst = (i: number) => i < 100 && i % 5 === 0;
 
 /**
- * What keeps a fetch, or the wait before its retry, in flight at removal: the token endpoint's
- * script and the token-timeout, and how long after the removal a timer left running would act
- * at the latest. Nothing may retry before the removal, even on a busy machine: a cycle removed
- * as soon as its fetch started (in the same task) or its 503 came back (seen in this page) needs
- * only a short wait; one removed once its frame has loaded waits for the network, and so long.
+ * Nothing may retry before its removal, even on a busy machine. A cycle removed in the task
+ * that started its fetch needs only a short token-timeout; one removed once its frame has
+ * loaded, or once its 503 has come back (a poll, which a busy machine may hold up for seconds),
+ * gets long waits, as before. Those come in the first 330 cycles, so that their waits run out
+ * while the last 170 run. (104 cycles wait for their 503: the last check counts on 100.)
+ */
+const SHORT_TIMEOUT_MS = 2000;
+const LONG_WAIT_MS = 10_000;
+const LAST_503_CYCLE = 330;
+
+/**
+ * What keeps a fetch, or the wait before its retry, in flight at removal (the token endpoint's
+ * script and the token-timeout), and how long after the removal a timer left running would
+ * act at the latest.
  */
 function plan(i: number): { script: string; tokenTimeout: number; actsWithin: number } {
-  const long = loadsFirst(i);
-  const retryAfterS = long ? 10 : 2;
-  const tokenTimeout = long ? 10_000 : 2000;
-  const scripts = [
-    // The answer comes SLOW_MS after the fetch started, before or after the removal.
-    { script: `slow:${SLOW_MS}`, actsWithin: SLOW_MS },
-    // The retry waits for Retry-After once the 503 is in.
-    { script: `ra:${retryAfterS}:503`, actsWithin: retryAfterS * 1000 },
-    // The attempt times out, and the retry follows after the backoff.
-    { script: 'hang', actsWithin: tokenTimeout + TIMING.retryBackoffMs },
-  ];
-  const { script, actsWithin } = scripts[i % scripts.length];
-  // A frame that loaded before the removal has started the silent-frame timer.
-  return { script, tokenTimeout, actsWithin: Math.max(actsWithin, TIMING.silentFrameMs) };
+  // In turn: an answer SLOW_MS after the fetch started (before or after the removal); a 503 whose
+  // Retry-After the retry waits for; an attempt that hangs until its timeout.
+  let script = 'hang';
+  if (i % 3 === 0) script = `slow:${SLOW_MS}`;
+  if (i % 3 === 1 && i < LAST_503_CYCLE) script = `ra:${LONG_WAIT_MS / 1000}:503`;
+  const waitsFor503 = script.endsWith('503');
+  const tokenTimeout = loadsFirst(i) || waitsFor503 ? LONG_WAIT_MS : SHORT_TIMEOUT_MS;
+  // A timed-out attempt is retried after the backoff; a frame that loaded before the removal
+  // has started the silent-frame timer.
+  const waits = [SLOW_MS, tokenTimeout + TIMING.retryBackoffMs, TIMING.silentFrameMs];
+  if (waitsFor503) waits.push(LONG_WAIT_MS);
+  return { script, tokenTimeout, actsWithin: Math.max(...waits) };
 }
+
 interface Cycle {
   /** The token endpoint's key: one per cycle, so that a second attempt shows. */
   key: string;
