@@ -36,7 +36,7 @@ const RECOVERY_TIMEOUT_MS = 60_000;
  * cases wait it × [0.5, 1), then twice that, and check those lower bounds, scaled. The
  * default's own values are checked by retryDelay's tests (test/element/token-client.test.ts).
  */
-const BACKOFF_MS = 100;
+const BACKOFF_MS = 50;
 /** The server's clock reads whole milliseconds, and a timer may fire a little early. */
 const CLOCK_SLACK_MS = 5;
 
@@ -154,7 +154,7 @@ const ENDPOINT_CASES: EndpointCase[] = [
   // Failures without a status.
   { name: 'connection cut mid-answer (network failure)', step: 'cut', attempts: 3, code: 'network-error' },
   // A hang never answers: any token-timeout shows it.
-  { name: 'no answer within token-timeout', step: 'hang', attempts: 3, code: 'timeout', timeout: 300 },
+  { name: 'no answer within token-timeout', step: 'hang', attempts: 3, code: 'timeout', timeout: 150 },
   {
     // The headers come at once, the body (about 80 bytes) one byte every 100 ms: some 8 s.
     name: 'slow trickle past token-timeout (headers in time, body not)',
@@ -291,12 +291,12 @@ const PROVIDER_CASES: ProviderCase[] = [
     message: 'backend said no',
   },
   { name: 'rejects with a non-Error', first: () => Promise.reject('just a string'), code: 'provider-error' },
-  { name: 'hangs, honouring its signal', first: hang, code: 'timeout', timeout: 400, aborted: true },
+  { name: 'hangs, honouring its signal', first: hang, code: 'timeout', timeout: 150, aborted: true },
   {
     name: 'hangs, ignoring its signal',
     first: () => new Promise(() => {}),
     code: 'timeout',
-    timeout: 400,
+    timeout: 150,
     aborted: true,
   },
   ...INVALID_SHAPES.map(([name, value]): ProviderCase => ({
