@@ -10,6 +10,7 @@ import {
   createTokenHandler,
   exchangeToken,
   type ExchangeTokenOptions,
+  type TokenExchangeEvent,
   type TokenHandlerOptions,
 } from '../../src/server/index.ts';
 import { ENDLESS_LIMIT, endless, everythingOf, recordingServer, sendJson } from '../support/servers.ts';
@@ -267,27 +268,36 @@ describe('createTokenHandler checks every option when it is created', () => {
 
 describe('createTokenHandler stops the exchange when the page’s request is aborted', () => {
   it('the upstream sees its connection closed', async () => {
-    let reached!: (closed: Promise<unknown>) => void;
-    const closedWhenReached = new Promise<Promise<unknown>>((resolve) => {
+    // Wrapped in an object: a promise resolved with a promise would wait for it, and the test
+    // would abort only once the exchange's own timeout had closed the connection.
+    let reached!: (upstream: { closed: Promise<unknown> }) => void;
+    const whenReached = new Promise<{ closed: Promise<unknown> }>((resolve) => {
       reached = resolve;
     });
-    const upstream = await recordingServer((_req, res) => reached(once(res, 'close')));
+    const upstream = await recordingServer((_req, res) => reached({ closed: once(res, 'close') }));
+    const outcomes: TokenExchangeEvent[] = [];
     try {
       const handler = createTokenHandler({
         apiUrl: upstream.url,
         clientId: 'c',
         clientSecret: SECRET,
         getSubjectToken: () => SUBJECT,
+        onExchange: (event) => outcomes.push(event),
       });
       const controller = new AbortController();
       const answer = handler(
         new Request('http://app.example/api/spotnana-token', { method: 'POST', signal: controller.signal }),
       );
-      const closed = await closedWhenReached;
+      const { closed } = await whenReached;
       controller.abort();
       await closed;
       await answer.then((response) => response.text()).catch(() => {});
       assert.equal(upstream.requests.length, 1);
+      // The page's abort closed it, not the exchange's own timeout.
+      assert.deepEqual(
+        outcomes.map(({ outcome, code }) => ({ outcome, code })),
+        [{ outcome: 'error', code: 'aborted' }],
+      );
     } finally {
       await upstream.close();
     }
