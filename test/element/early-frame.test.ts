@@ -11,6 +11,7 @@ import {
   control,
   EMBED_ORIGIN,
   EMBED_URL,
+  EVENT_TYPES,
   loads,
   pageCookie,
   reports,
@@ -47,14 +48,6 @@ interface PageOptions {
   /** More frames on the page, outside the element (they may ask too). */
   others?: string[];
 }
-
-const EVENT_TYPES = [
-  'spotnana-load',
-  'spotnana-token-request',
-  'spotnana-token-sent',
-  'spotnana-error',
-  'spotnana-message',
-];
 
 /** The early listener: with the token request when asked (`true`: the endpoint alone, given as a string). */
 function earlyScript(earlyToken: PageOptions['earlyToken'], tokenEndpoint: string) {

@@ -239,16 +239,19 @@ export interface Recorded {
   cancelable: boolean;
 }
 
+/** Every event the element fires. */
+export const EVENT_TYPES = [
+  'spotnana-load',
+  'spotnana-token-request',
+  'spotnana-token-sent',
+  'spotnana-error',
+  'spotnana-message',
+];
+
 /** Records every spotnana-* event the element fires, in order, as seen on the document. */
 export function record(el: HTMLElement): Recorded[] {
   const events: Recorded[] = [];
-  for (const type of [
-    'spotnana-load',
-    'spotnana-token-request',
-    'spotnana-token-sent',
-    'spotnana-error',
-    'spotnana-message',
-  ]) {
+  for (const type of EVENT_TYPES) {
     const listener = (e: Event) => {
       if (e.composedPath()[0] !== el) return;
       const { detail, bubbles, composed, cancelable } = e as CustomEvent;

@@ -3,7 +3,7 @@
 // and then less and less often; these tests wait on the element's events several times per
 // case, and a listener answers at once.
 import { SpotnanaEmbed, type Timing } from '../../src/index.js';
-import { command, EMBED_ORIGIN, type Recorded, uid } from '../element/helpers.js';
+import { command, EMBED_ORIGIN, EVENT_TYPES, type Recorded, uid } from '../element/helpers.js';
 
 /**
  * Sets fields of SpotnanaEmbed.timing for the enclosing `describe` (from its first hook on, so
@@ -80,14 +80,6 @@ export function eventually<T>(what: string, arm: (resolve: (value: T) => void) =
     if (armed.done) armed.disarm();
   });
 }
-
-const EVENT_TYPES = [
-  'spotnana-load',
-  'spotnana-token-request',
-  'spotnana-token-sent',
-  'spotnana-error',
-  'spotnana-message',
-];
 
 const found = (value: unknown) => (Array.isArray(value) ? value.length > 0 : !!value);
 
