@@ -278,6 +278,11 @@ export interface EmbedOptions {
   wait?: boolean;
   /** Where the fake token endpoint lives (default: the page's own origin). */
   endpointOrigin?: string;
+  /**
+   * Appended to the page's body, not to open-wc's fixture container (emptied after each test):
+   * for an element that serves several tests. The caller removes it.
+   */
+  outlivesTest?: boolean;
 }
 
 /**
@@ -295,7 +300,12 @@ export async function embed(options: EmbedOptions = {}) {
   for (const [name, value] of Object.entries(options.attrs ?? {})) el.setAttribute(name, value);
   Object.assign(el, options.props);
   const events = record(el);
-  await fixture(el);
+  if (options.outlivesTest) {
+    document.body.append(el);
+    await el.updateComplete;
+  } else {
+    await fixture(el);
+  }
   // Commands reach the frame only once its script listens.
   if (options.wait !== false) await until(async () => (await reports(id)).some((r) => r.loaded), 'the frame to load');
   return { el, id, key, events };

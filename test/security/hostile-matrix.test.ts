@@ -8,6 +8,9 @@
 //     at the embed origin (token-fetch="on-request": the endpoint's log counts every fetch);
 //   - nothing throws (window `error` / `unhandledrejection`) and Object.prototype is untouched;
 //   - the element still works afterwards: its own frame asks and gets a fresh set.
+// A sender's cells share one element (reloaded where the loop guard needs a new start, or its
+// frame left), and each checks what happened since it began: a new element and frame per cell
+// was most of the matrix's time.
 // Every cell is a test of its own (`GREP='<sender words> <kind>'` runs one). A cell waits on
 // positive markers only: each sender's marker message, posted after its payloads (messages
 // from one window to another arrive in order), and then its own frame's next request answered.
@@ -31,7 +34,7 @@ import {
   uid,
   until,
 } from '../element/helpers.js';
-import { eventually, keepEmbedSiteAlive, nth } from './support.js';
+import { eventually, keepEmbedSiteAlive, nth, whenRecorded } from './support.js';
 
 type Kind = keyof typeof PAYLOADS;
 const KINDS = Object.keys(PAYLOADS) as Kind[];
@@ -92,6 +95,8 @@ interface Sender {
   seenButUndeliverable?: boolean;
   /** Endpoint script of the cell (default ok), and attributes. */
   script?: string;
+  /** Each cell gets an element of its own (the endpoint's script holds state per element). */
+  elementPerCell?: boolean;
   attrs?: Record<string, string>;
   /** Before its first cell, and after its last: a sender frame that stands for all its cells. */
   setUp?(): Promise<void>;
@@ -162,6 +167,8 @@ const SENDERS: Sender[] = [
     name: "the element's own frame, navigating to another origin while its tokens are fetched",
     seenButUndeliverable: true,
     script: 'gate',
+    // Released once, the endpoint's gate stays open for its element.
+    elementPerCell: true,
     // Held fetches must not starve the test page's other requests of the browser's 6
     // connections per origin: credentials 'omit' fetches use a connection pool of their own.
     attrs: { 'token-timeout': '60000', 'token-credentials': 'omit' },
@@ -256,32 +263,75 @@ async function pinged(el: SpotnanaEmbed, id: string) {
   await until(async () => (await reports(id)).some((r) => r.data?.ping === ping), `frame ${id} to report ${ping}`);
 }
 
-async function runCell(sender: Sender, kind: Kind): Promise<void> {
-  const marker = uid('marker');
-  const { el, id, key, events } = await embed({
-    frame: { ask: 'never' },
-    attrs: { 'token-fetch': 'on-request', ...sender.attrs },
-    script: sender.script ?? 'ok',
-    wait: false,
-  });
-  // The frame's script listens before its load event (commands reach it from then on).
-  await nth(events, 'spotnana-load', 1, 'the frame to load');
-  const cell: Cell = { el, id, key, events, kind, marker, others: [] };
-  running.add(cell);
-  await sender.send(cell);
+/**
+ * A row's element, kept from cell to cell: a new element (and frame) per cell cost most of a
+ * cell's time. `answered` counts the requests answered since its frame last loaded, which the
+ * loop guard counts too: a cell gets a reloaded frame (a new guard) when it needs more than
+ * the guard has left, so that every cell sees the guard as a new element would.
+ */
+interface Standing {
+  el: SpotnanaEmbed;
+  id: string;
+  key: string;
+  events: Recorded[];
+  answered: number;
+}
 
+async function reloaded(standing: Standing, what: string): Promise<void> {
+  // Waits for the new iframe's own load event: a late report of the old frame's navigation
+  // must not be mistaken for it (commands to a frame still loading are lost).
+  const loadEvents = ofType(standing.events, 'spotnana-load').length;
+  standing.el.reload();
+  await nth(standing.events, 'spotnana-load', loadEvents + 1, what);
+  standing.answered = 0;
+}
+
+/** What one cell makes happen: counts and codes since `before`. */
+const since = <T>(all: T[], before: number) => all.slice(before);
+
+async function runCell(sender: Sender, kind: Kind, row: { standing?: Standing }): Promise<void> {
   const requests = PAYLOADS[kind].requests;
   const seen = sender.trusted || sender.seenButUndeliverable ? Math.min(requests, LOOP_LIMIT) : 0;
   const delivered = sender.trusted ? seen : 0;
   const tripped = (sender.trusted || sender.seenButUndeliverable) && requests > LOOP_LIMIT;
 
+  if (!row.standing) {
+    const made = await embed({
+      frame: { ask: 'never' },
+      attrs: { 'token-fetch': 'on-request', ...sender.attrs },
+      script: sender.script ?? 'ok',
+      wait: false,
+      outlivesTest: true,
+    });
+    row.standing = { ...made, answered: 0 };
+    // The frame's script listens before its load event (commands reach it from then on).
+    await nth(made.events, 'spotnana-load', 1, 'the frame to load');
+  } else if (row.standing.answered + seen + 1 > LOOP_LIMIT || (tripped && row.standing.answered > 0)) {
+    // The payloads' requests and the one afterwards must all be answered, or (a burst) trip
+    // the guard exactly where a new element's would.
+    await reloaded(row.standing, 'the frame, reloaded for a new loop guard, to load');
+  }
+  const { el, id, key, events } = row.standing;
+  const marker = uid('marker');
+  const cell: Cell = { el, id, key, events, kind, marker, others: [] };
+  // What the element and the endpoint had done before this cell.
+  const before = {
+    events: events.length,
+    calls: (await tokenLog(key)).length,
+    responses: (await responses(id)).length,
+  };
+  const now = (type: string) => ofType(since(events, before.events), type).length;
+  const atLeast = (type: string, count: number, what: string) => whenRecorded(events, what, () => now(type) >= count);
+  running.add(cell);
+  await sender.send(cell);
+
   // Every payload has been dispatched (the marker came after them; a forged event is
   // dispatched at once): what the element does on a message at once is done. It announces a
   // request it will answer, and the loop guard trips, before it fetches anything.
-  expect(ofType(events, 'spotnana-token-request').length, 'spotnana-token-request events').to.equal(seen);
+  expect(now('spotnana-token-request'), 'spotnana-token-request events').to.equal(seen);
   // (no-request, the silent-frame check after 15 s without a valid request, is timing, not security)
   const codes = () =>
-    errors(events)
+    errors(since(events, before.events))
       .map((e) => e.code)
       .filter((c) => c !== 'no-request');
   expect(codes(), 'spotnana-error codes').to.deep.equal(tripped ? ['request-loop'] : []);
@@ -289,36 +339,32 @@ async function runCell(sender: Sender, kind: Kind): Promise<void> {
   expect(({} as Record<string, unknown>).type, 'Object.prototype polluted').to.equal(undefined);
   // Each request it announced is answered (posted, pinned to the embed origin, even where the
   // browser then drops it: the element cannot see where its frame went).
-  await nth(events, 'spotnana-token-sent', seen, 'the answers to the payloads to be posted');
-  if (delivered) await until(async () => (await responses(id)).length >= delivered, 'the expected answers');
+  await atLeast('spotnana-token-sent', seen, 'the answers to the payloads to be posted');
+  if (delivered)
+    await until(async () => (await responses(id)).length - before.responses >= delivered, 'the expected answers');
 
   // Still works: its own frame (reloaded if it left or the loop guard tripped) asks and gets a
   // fresh set. Its request comes after every payload (their marker came first), so its answer,
   // the next token set of the endpoint, also shows that no payload started a fetch of its own:
   // the counts below are final.
-  if (cell.ownFrameGone || tripped) {
-    // Wait for the new iframe's own load event: a late report of the old frame's
-    // navigation must not be mistaken for it (commands to a frame still loading are lost).
-    const loadEvents = ofType(events, 'spotnana-load').length;
-    el.reload();
-    await nth(events, 'spotnana-load', loadEvents + 1, 'the reloaded frame to load');
-  }
+  if (cell.ownFrameGone || tripped) await reloaded(row.standing, 'the reloaded frame to load');
+  else row.standing.answered += seen;
   command(el, { cmd: 'ask' });
-  await nth(events, 'spotnana-token-sent', seen + 1, 'the answer afterwards to be posted');
+  row.standing.answered += 1;
+  await atLeast('spotnana-token-sent', seen + 1, 'the answer afterwards to be posted');
   const all = await until(async () => {
-    const r = await responses(id);
+    const r = since(await responses(id), before.responses);
     return r.length > delivered ? r : undefined;
   }, 'an answer afterwards');
-  expect(all!.at(-1)!.data.payload.accessToken).to.equal(`at-${key}-${seen + 1}`);
+  expect(all!.at(-1)!.data.payload.accessToken).to.equal(`at-${key}-${before.calls + seen + 1}`);
   // What the payloads made happen, and the one request afterwards.
-  expect(ofType(events, 'spotnana-token-request').length, 'spotnana-token-request events').to.equal(seen + 1);
-  expect((await tokenLog(key)).length, 'token endpoint calls').to.equal(seen + 1);
+  expect(now('spotnana-token-request'), 'spotnana-token-request events').to.equal(seen + 1);
+  expect((await tokenLog(key)).length - before.calls, 'token endpoint calls').to.equal(seen + 1);
   expect(all!.length, 'token responses in its own frame').to.equal(delivered + 1);
-  expect(ofType(events, 'spotnana-token-sent').length, 'spotnana-token-sent events').to.equal(seen + 1);
+  expect(now('spotnana-token-sent'), 'spotnana-token-sent events').to.equal(seen + 1);
   expect(codes(), 'spotnana-error codes, afterwards').to.deep.equal(tripped ? ['request-loop'] : []);
   for (const other of cell.others)
     expect(await responses(other), `token responses in frame ${other}`).to.deep.equal([]);
-  el.remove();
   running.delete(cell);
 }
 
@@ -360,15 +406,25 @@ describe(`hostile-message matrix: ${SENDERS.length} senders × ${KINDS.length} p
 
   for (const sender of SENDERS) {
     describe(sender.name, () => {
+      const row: { standing?: Standing } = {};
+      /** The next cell starts with a new element. */
+      const discard = () => {
+        row.standing?.el.remove();
+        row.standing = undefined;
+      };
       if (sender.setUp) before(() => sender.setUp!());
       if (sender.tearDown) after(() => sender.tearDown!());
+      after(discard);
       for (const kind of KINDS) {
         it(kind, async function () {
           try {
-            await runCell(sender, kind);
+            await runCell(sender, kind, row);
+            if (sender.elementPerCell) discard();
           } catch (error) {
             // Firefox refuses a cross-origin window as a synthetic event's source: nothing to forge there.
             if (error instanceof Unforgeable) this.skip();
+            // A cell that failed half-way leaves its element in a state the next cell cannot know.
+            discard();
             throw error;
           }
         });
