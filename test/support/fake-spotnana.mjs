@@ -488,7 +488,8 @@ third.unref();
 // The same fakes on an origin of their own whose every answer closes its connection (and is
 // CORS-open), so that no connection to it is ever reused. Chromium resends, on its own, a
 // request that got a 408 on a reused or idle keep-alive connection: the server would then
-// see attempts the client never made. The 408 cases use this origin.
+// see attempts the client never made. The 408 cases use this origin, and the fault matrix's
+// cases that hold their connection to the end (a hang, a trickle), away from the page's own.
 const closing = createServer((req, res) => {
   res.setHeader('connection', 'close');
   res.setHeader('access-control-allow-origin', '*');
