@@ -192,9 +192,10 @@ export class EmbedSession {
   }
 
   #onLoad = () => {
-    this.#report.load(this.frame.src);
     // Only the first load after the URL was set starts the clock; navigations inside the frame do not.
+    // It starts before the load is reported: a listener of that report may end the session.
     if (this.#silentCheckDue) this.#startSilentClock();
+    this.#report.load(this.frame.src);
   };
 
   #onViolation = (event: SecurityPolicyViolationEvent) => {

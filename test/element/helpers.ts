@@ -248,17 +248,19 @@ export const EVENT_TYPES = [
   'spotnana-message',
 ];
 
-/** Records every spotnana-* event the element fires, in order, as seen on the document. */
+/**
+ * Records every spotnana-* event the element fires, in order, as seen on the element itself:
+ * also those it fires once removed, which no longer reach the document.
+ */
 export function record(el: HTMLElement): Recorded[] {
   const events: Recorded[] = [];
   for (const type of EVENT_TYPES) {
     const listener = (e: Event) => {
-      if (e.composedPath()[0] !== el) return;
       const { detail, bubbles, composed, cancelable } = e as CustomEvent;
       events.push({ type, detail, bubbles, composed, cancelable });
     };
-    document.addEventListener(type, listener);
-    after(() => document.removeEventListener(type, listener));
+    el.addEventListener(type, listener);
+    after(() => el.removeEventListener(type, listener));
   }
   return events;
 }
